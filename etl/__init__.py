@@ -1,0 +1,1 @@
+"""ETL: annual-report tables in ``data/raw`` to tidy Parquet in ``data/processed``."""

@@ -1,0 +1,57 @@
+"""Command line: ``safeguarding-etl`` or ``python -m etl``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import config
+from .errors import ETLError
+from .pipeline import run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="safeguarding-etl",
+        description="Turn the annual reports' tables in data/raw into tidy, checked Parquet.",
+    )
+    parser.add_argument("--raw", type=Path, default=None,
+                        help="raw data folder (default: data/raw or $SAFEGUARDING_RAW_DIR)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default: data/processed or "
+                             "$SAFEGUARDING_PROCESSED_DIR)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    args = parser.parse_args(argv)
+    raw = (args.raw or config.raw_dir()).resolve()
+    out = (args.out or config.processed_dir()).resolve()
+
+    def progress(i: int, n: int, text: str) -> None:
+        if not args.quiet:
+            print(f"[{i:>{len(str(n))}}/{n}] {text}", file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    try:
+        summary, flags = run(raw, out, progress)
+    except ETLError as err:
+        print(f"ETL stopped: {len(err.problems)} problem(s) in the input; nothing in {out} "
+              "was changed.", file=sys.stderr)
+        for problem in err.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - started
+    print(f"Wrote {summary['figures']:,} figures in {len(summary['datasets'])} datasets to "
+          f"{out} in {seconds:.2f} s.")
+    if len(flags):
+        print(f"Validation: {len(flags)} flag(s) where published figures disagree "
+              f"(see {out / 'validation_report.md'}):")
+        for message in flags["message"]:
+            print(f"  - {message}")
+    else:
+        print("Validation: no disagreements found.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""read (manifest) → validate → tidy → derive → check → write, as plain functions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .config import CONTRACT_COLUMNS
+from .derive import derive
+from .errors import ETLError, Problem
+from .registry import load_manifests, load_registry
+from .report import render_report
+from .tidy import tidy_table
+from .validate import FLAG_COLUMNS, load_checks, validate
+from .write import write_all
+
+Progress = Callable[[int, int, str], None]
+
+_STRING_COLUMNS = [c for c in CONTRACT_COLUMNS
+                   if c not in ("value", "period_start", "period_end")]
+
+
+@dataclass
+class Build:
+    """Everything one run produces, held in memory until it is all known to be good."""
+
+    datasets: dict[str, pd.DataFrame]
+    measures: pd.DataFrame
+    tables: pd.DataFrame
+    flags: pd.DataFrame
+
+
+def _contract(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[CONTRACT_COLUMNS].copy()
+    for column in _STRING_COLUMNS:
+        out[column] = out[column].astype("string")
+    for column in ("period_start", "period_end"):
+        out[column] = pd.to_datetime(out[column]).dt.date
+    out["value"] = out["value"].astype("float64")
+    return out.sort_values(["measure", "breakdown", "breakdown_value", "area_code",
+                            "period_start", "period_end"], kind="stable").reset_index(drop=True)
+
+
+def build(raw: Path, progress: Progress | None = None) -> Build:
+    """Read and check every table under ``raw``; raise ``ETLError`` listing every problem."""
+    registry = load_registry(raw)
+    specs = load_manifests(raw, registry)
+    checks = load_checks(raw / "checks.csv")
+    frames, problems = [], []
+    for index, spec in enumerate(specs, start=1):
+        label = f"{spec.source_id}/{spec.path.name} → {spec.dataset}"
+        try:
+            frame = tidy_table(spec, registry)
+        except ETLError as err:
+            problems.extend(err.problems)
+            label += f"  FAILED ({len(err.problems)} problem(s))"
+        else:
+            frames.append(frame)
+            label += f"  {len(frame)} figures"
+        if progress:
+            progress(index, len(specs), label)
+    if problems:
+        raise ETLError(problems)
+    data = pd.concat(frames, ignore_index=True)
+    for dataset, measures in data.groupby("dataset")["measure"].unique().items():
+        for m in measures:
+            theme = registry.measures[m].theme
+            if theme != dataset:
+                rows = data[(data["dataset"] == dataset) & (data["measure"] == m)]
+                first = rows.iloc[0]
+                problems.append(Problem(f"{raw / 'reports' / first['source_id']}/{first['file']}",
+                                        f"measure {m} has theme '{theme}' in measures.csv but "
+                                        f"the manifest puts this table in dataset '{dataset}'",
+                                        int(first["row"]), "measure"))
+    if problems:
+        raise ETLError(problems)
+    data = derive(data, registry.measures)
+    data, flags = validate(data, checks)
+
+    datasets = {name: _contract(frame) for name, frame in data.groupby("dataset")}
+    used = data.groupby("measure").agg(dataset=("dataset", "first"),
+                                       first_period=("period_start", "min"),
+                                       last_period=("period_end", "max"),
+                                       figures=("value", "size"))
+    measures = pd.DataFrame([vars(m) for m in registry.measures.values()]).merge(
+        used, left_on="measure", right_index=True, how="inner")
+    for column in ("first_period", "last_period"):
+        measures[column] = pd.to_datetime(measures[column]).dt.date
+    tables = pd.DataFrame([{
+        "dataset": s.dataset, "source_id": s.source_id,
+        "source_title": registry.sources[s.source_id].title,
+        "source_table": s.source_table, "file": f"{s.source_id}/{s.path.name}",
+        "unit": s.unit, "period_type": s.period_type, "area": s.area, "notes": s.notes,
+    } for s in specs])
+    return Build(datasets, measures.reset_index(drop=True), tables, flags)
+
+
+def _parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        pq.write_table(table, path, compression="zstd")
+    return write
+
+
+def write_build(result: Build, out: Path) -> dict:
+    """Write every output atomically; return the build summary written to build.json."""
+    summary = {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "datasets": {name: len(frame) for name, frame in sorted(result.datasets.items())},
+        "figures": int(sum(len(f) for f in result.datasets.values())),
+        "measures": len(result.measures),
+        "tables": len(result.tables),
+        "validation_flags": len(result.flags),
+    }
+    writers = {f"{name}.parquet": _parquet(frame) for name, frame in result.datasets.items()}
+    writers["measures.parquet"] = _parquet(result.measures)
+    writers["tables.parquet"] = _parquet(result.tables)
+    writers["validation.parquet"] = _parquet(result.flags.reindex(columns=FLAG_COLUMNS))
+    report = render_report(result.flags, summary)
+    writers["validation_report.md"] = lambda p: p.write_text(report, encoding="utf-8")
+    writers["build.json"] = lambda p: p.write_text(json.dumps(summary, indent=2) + "\n",
+                                                   encoding="utf-8")
+    write_all(out, writers)
+    return summary
+
+
+def run(raw: Path, out: Path, progress: Progress | None = None) -> tuple[dict, pd.DataFrame]:
+    """Build from ``raw`` and write to ``out``; on any error nothing in ``out`` changes."""
+    result = build(raw, progress)
+    return write_build(result, out), result.flags

@@ -1,0 +1,36 @@
+"""Write outputs so that a failed or interrupted run leaves the previous ones intact."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+def write_all(out_dir: Path, writers: dict[str, Callable[[Path], None]],
+              managed_suffixes: tuple[str, ...] = (".parquet",)) -> None:
+    """Write every file into a staging folder first, then move each into place.
+
+    Nothing in ``out_dir`` changes unless every writer succeeded. Files with a
+    managed suffix that this run did not produce are removed afterwards, so a
+    dataset dropped from the manifest does not linger.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    try:
+        for name, writer in writers.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            writer(target)
+            with open(target, "rb") as handle:
+                os.fsync(handle.fileno())
+        for name in writers:
+            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, out_dir / name)
+        for old in out_dir.iterdir():
+            if old.is_file() and old.suffix in managed_suffixes and old.name not in writers:
+                old.unlink()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

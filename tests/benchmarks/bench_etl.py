@@ -1,0 +1,46 @@
+"""Benchmark: the full ETL as a user runs it (new interpreter each time).
+
+Prints wall-clock seconds and peak memory over several runs. Targets: under
+3 s wall including interpreter start-up, under 300 MB peak memory.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 7
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def one_run(out: Path) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "etl", "--quiet", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"ETL failed:\n{proc.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        one_run(Path(tmp) / "warmup")
+        results = [one_run(Path(tmp) / f"run{i}") for i in range(RUNS)]
+    walls = [w for w, _ in results]
+    peak = max(m for _, m in results)
+    print(f"Full ETL, {RUNS} runs after one warm-up (new Python process each run):")
+    print(f"  wall s: min {min(walls):.2f}  median {statistics.median(walls):.2f}  "
+          f"max {max(walls):.2f}   (target < 3.00)")
+    print(f"  peak memory: {peak:.0f} MB   (target < 300)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""Every kind of bad input: one clear message naming file, row and column; output untouched."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from etl.cli import main
+
+TABLE = Path("reports/dudley_cs_equality_2010_11/racist_incidents_table2.csv")
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def built(raw_copy, tmp_path):
+    """A good build in ``out`` and its checksums, before a test breaks the input."""
+    out = tmp_path / "out"
+    assert main(["--raw", str(raw_copy), "--out", str(out), "--quiet"]) == 0
+    before = _snapshot(out)
+    assert "racist_incidents.parquet" in before
+    return raw_copy, out, before
+
+
+def _fails_cleanly(raw: Path, out: Path, before: dict, capsys, *expected: str) -> str:
+    code = main(["--raw", str(raw), "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "nothing in" in err and "was changed" in err
+    for text in expected:
+        assert text in err, f"{text!r} not in:\n{err}"
+    assert "Traceback" not in err
+    assert _snapshot(out) == before, "a failed run changed the previous output"
+    return err
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_text_in_a_numeric_cell(built, capsys):
+    raw, out, before = built
+    _edit(raw / TABLE, "Total number of incidents,,,258", "Total number of incidents,,,25B")
+    _fails_cleanly(raw, out, before, capsys, str(raw / TABLE), "row 4", "column '06 - 07'",
+                   "'25B' is not a number")
+
+
+def test_a_missing_column(built, capsys):
+    raw, out, before = built
+    path = raw / TABLE
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [line.split(",", 1)[1] for line in lines]  # drop the measure column
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _fails_cleanly(raw, out, before, capsys, str(path), "row 1", "column 'measure'",
+                   "missing column 'measure'")
+
+
+def test_a_duplicated_year(built, capsys):
+    raw, out, before = built
+    _edit(raw / TABLE, "09-10,10-11", "09-10,09-10")
+    _fails_cleanly(raw, out, before, capsys, str(raw / TABLE), "row 1", "column '09-10'",
+                   "appears twice")
+
+
+def test_the_same_year_spelled_two_ways(built, capsys):
+    raw, out, before = built
+    _edit(raw / TABLE, "09-10,10-11", "09-10,2009/10")
+    _fails_cleanly(raw, out, before, capsys, str(raw / TABLE), "column '2009/10'",
+                   "given twice")
+
+
+def test_an_unknown_unit(built, capsys):
+    raw, out, before = built
+    manifest = raw / TABLE.parent / "manifest.csv"
+    _edit(manifest, "Table 2 (racist incidents reported by schools),count,",
+          "Table 2 (racist incidents reported by schools),pupils,")
+    _fails_cleanly(raw, out, before, capsys, str(manifest), "row 2", "column 'unit'",
+                   "unknown unit 'pupils'")
+
+
+def test_an_unknown_unit_in_a_row(built, capsys):
+    raw, out, before = built
+    path = raw / TABLE
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",unit"] + [line + ("," if i != 3 else ",widgets")
+                                    for i, line in enumerate(lines[1:], start=1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _fails_cleanly(raw, out, before, capsys, str(path), "row 4", "column 'unit'",
+                   "unknown unit 'widgets'")
+
+
+def test_a_manifest_entry_pointing_at_a_missing_file(built, capsys):
+    raw, out, before = built
+    (raw / TABLE).unlink()
+    _fails_cleanly(raw, out, before, capsys, str(raw / TABLE.parent / "manifest.csv"),
+                   "row 2", "column 'file'", "racist_incidents_table2.csv' not found")
+
+
+def test_an_empty_file(built, capsys):
+    raw, out, before = built
+    (raw / TABLE).write_bytes(b"")
+    _fails_cleanly(raw, out, before, capsys, str(raw / TABLE), "row 1", "the file is empty")
+
+
+def test_a_header_without_rows(built, capsys):
+    raw, out, before = built
+    path = raw / TABLE
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    _fails_cleanly(raw, out, before, capsys, str(path), "row 2", "no data rows")
+
+
+def test_a_file_in_the_wrong_encoding(built, capsys):
+    raw, out, before = built
+    path = raw / TABLE
+    text = path.read_text(encoding="utf-8").replace(
+        "Schools reporting no incidents", "Schools reporting no incidents – none")
+    path.write_bytes(text.encode("cp1252"))
+    _fails_cleanly(raw, out, before, capsys, str(path), "row 3", "column 'label'",
+                   "not UTF-8", "byte 0x96")
+
+
+def test_an_unknown_measure(built, capsys):
+    raw, out, before = built
+    _edit(raw / TABLE, "racist_incidents,Total number", "racist_incidentz,Total number")
+    _fails_cleanly(raw, out, before, capsys, str(raw / TABLE), "row 4", "column 'measure'",
+                   "unknown measure 'racist_incidentz'")
+
+
+def test_a_percentage_over_100(built, capsys):
+    raw, out, before = built
+    path = raw / "reports/dudley_cs_equality_2010_11/schools_stated.csv"
+    _edit(path, "Male pupils,sex,Male,,,52", "Male pupils,sex,Male,,,152")
+    _fails_cleanly(raw, out, before, capsys, str(path), "column '2011'", "above 100")
+
+
+def test_a_negative_count(built, capsys):
+    raw, out, before = built
+    _edit(raw / TABLE, "Total number of incidents,,,258", "Total number of incidents,,,-258")
+    _fails_cleanly(raw, out, before, capsys, "row 4", "below 0")
+
+
+def test_a_row_with_too_many_cells(built, capsys):
+    raw, out, before = built
+    _edit(raw / TABLE, "Total number of incidents,,,258,175,192,185,139",
+          "Total number of incidents,,,258,175,192,185,139,12")
+    _fails_cleanly(raw, out, before, capsys, str(raw / TABLE), "row 4", "extra: 12")
+
+
+def test_an_unknown_area(built, capsys):
+    raw, out, before = built
+    manifest = raw / TABLE.parent / "manifest.csv"
+    _edit(manifest, "count,financial_year,E08000027", "count,financial_year,E08000099")
+    _fails_cleanly(raw, out, before, capsys, str(manifest), "row 2", "column 'area'",
+                   "unknown area", "E08000099")
+
+
+def test_an_unknown_period_type(built, capsys):
+    raw, out, before = built
+    manifest = raw / TABLE.parent / "manifest.csv"
+    _edit(manifest, "count,financial_year,E08000027", "count,fiscal_year,E08000027")
+    _fails_cleanly(raw, out, before, capsys, "column 'period_type'", "fiscal_year")
+
+
+def test_a_broken_measure_registry(built, capsys):
+    raw, out, before = built
+    _edit(raw / "measures.csv", ",count,neutral,racist_incidents", ",count,sideways,racist_incidents")
+    _fails_cleanly(raw, out, before, capsys, str(raw / "measures.csv"), "column 'polarity'",
+                   "unknown polarity 'sideways'")
+
+
+def test_every_problem_is_listed_not_just_the_first(built, capsys):
+    raw, out, before = built
+    _edit(raw / TABLE, "Total number of incidents,,,258", "Total number of incidents,,,abc")
+    _edit(raw / TABLE, "Senior Staff Involvement,support,Senior staff involvement,174",
+          "Senior Staff Involvement,support,Senior staff involvement,??")
+    err = _fails_cleanly(raw, out, before, capsys, "row 4", "row 6")
+    assert "2 problem(s)" in err
