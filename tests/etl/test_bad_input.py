@@ -172,7 +172,8 @@ def test_an_unknown_period_type(built, capsys):
 
 def test_a_broken_measure_registry(built, capsys):
     raw, out, before = built
-    _edit(raw / "measures.csv", ",count,neutral,racist_incidents", ",count,sideways,racist_incidents")
+    _edit(raw / "measures.csv", ",count,neutral,racist_incidents",
+          ",count,sideways,racist_incidents")
     _fails_cleanly(raw, out, before, capsys, str(raw / "measures.csv"), "column 'polarity'",
                    "unknown polarity 'sideways'")
 
