@@ -166,16 +166,16 @@ def _describe(row) -> str:
 def run_check(check: Check, data: pd.DataFrame) -> list[dict]:
     """Evaluate one check; return a flag for every place it does not hold."""
     by = [BY_COLUMNS[b] for b in check.by]
-    agg = {"sum": "sum", "ratio": "sum", "mean": "mean", "max": "max", "min": "min",
-           "between": "min"}[check.kind]
+    additive = check.kind in ("sum", "ratio")
     part_values, part_slack = [], []
     for part in check.parts:
         rows = part.rows(data)
         if rows.empty:
             return []
         grouped = _keyed(rows, by).groupby(level=list(range(len(by))))
-        part_values.append(grouped["value"].agg(agg if check.kind != "between" else list))
-        part_slack.append(grouped["slack"].agg("sum" if agg == "sum" else "max"))
+        # sums and ratios add each part up; the other kinds pool every part's values
+        part_values.append(grouped["value"].agg("sum" if additive else list))
+        part_slack.append(grouped["slack"].agg("sum" if additive else "max"))
     if check.target.constant is not None:
         # A fixed target such as 100: compare it with the parts wherever they are present.
         first = _keyed(check.parts[0].rows(data), by)
@@ -187,9 +187,10 @@ def run_check(check: Check, data: pd.DataFrame) -> list[dict]:
     for key, target in targets.iterrows():
         try:
             values = [series.loc[key] for series in part_values]
-            slack = sum(s.loc[key] for s in part_slack)
+            slack = (sum if additive else max)(s.loc[key] for s in part_slack)
         except KeyError:
             continue
+        pooled = [] if additive else [v for vs in values for v in vs]
         tol = check.tolerance if check.tolerance is not None else (
             float(target["slack"]) + float(slack) + 1e-9)
         published = float(target["value"])
@@ -204,8 +205,7 @@ def run_check(check: Check, data: pd.DataFrame) -> list[dict]:
             expected = 100.0 * values[0] / values[1]
             text = f"{values[0]:,.10g} / {values[1]:,.10g} = {expected:.2f}%"
         elif check.kind == "between":
-            flat = [v for vs in values for v in vs]
-            low, high = min(flat), max(flat)
+            low, high = min(pooled), max(pooled)
             if low - tol <= published <= high + tol:
                 continue
             expected = low if published < low else high
@@ -215,8 +215,9 @@ def run_check(check: Check, data: pd.DataFrame) -> list[dict]:
                                f"{check.description}".strip()))
             continue
         else:
-            expected = values[0]
-            text = f"{check.kind} of parts is {expected:,.4g}"
+            expected = {"mean": sum(pooled) / len(pooled), "max": max(pooled),
+                        "min": min(pooled)}[check.kind]
+            text = f"the {check.kind} of its parts is {expected:,.4g}"
         if abs(published - expected) > tol:
             claim = (f"should be {published:,.10g}" if check.target.constant is not None
                      else f"published {published:,.10g}")

@@ -150,3 +150,11 @@ def test_checks_file_errors_name_row_and_column(tmp_path):
     assert "row 3, column 'parts': a ratio needs" in text
     assert "row 4, column 'by'" in text
     assert "row 5, column 'tolerance'" in text
+
+
+def test_max_pools_values_from_every_part():
+    data = _frame(_row("completed", 862), _row("booked", 595), _row("places", 700))
+    check = Check("m", "d", "max", Selector("places"),
+                  (Selector("completed"), Selector("booked")), ("period", "area"), None, "")
+    [flag] = run_check(check, data)
+    assert flag["expected"] == 862
