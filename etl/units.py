@@ -30,6 +30,7 @@ UNITS: dict[str, Unit] = {
         Unit("gbp", "£"),
         Unit("days", "days"),
         Unit("weeks", "weeks"),
+        Unit("years", "years"),
         Unit("ratio", "ratio"),
         Unit(
             "ofsted_grade",

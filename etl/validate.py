@@ -16,7 +16,7 @@ from .config import TOTAL
 from .csvfile import read_table
 from .errors import ETLError, Problem
 
-KINDS = ("sum", "ratio", "mean", "max", "min", "between")
+KINDS = ("sum", "ratio", "change", "mean", "max", "min", "between")
 BY_COLUMNS = {"period": "period", "area": "area_code", "breakdown_value": "breakdown_value"}
 FLAG_COLUMNS = ["check_id", "kind", "dataset", "measure", "area_code", "area_name", "period",
                 "breakdown_value", "published", "expected", "difference", "tolerance",
@@ -30,6 +30,7 @@ class Selector:
     breakdown: str | None = None
     breakdown_value: str | None = None
     area: str | None = None
+    period: str | None = None
     constant: float | None = None
 
     def rows(self, data: pd.DataFrame) -> pd.DataFrame:
@@ -44,6 +45,8 @@ class Selector:
                 rows = rows[rows["breakdown_value"] == self.breakdown_value]
         if self.area is not None:
             rows = rows[rows["area_code"] == self.area]
+        if self.period is not None:
+            rows = rows[rows["period"] == self.period]
         return rows
 
 
@@ -68,11 +71,12 @@ def parse_selector(text: str) -> Selector:
     m = _SELECTOR.fullmatch(text)
     if not m:
         raise ValueError(f"'{text}' is not a selector such as cp_plans[category_of_harm]")
-    fields: dict[str, str | None] = {"breakdown": None, "breakdown_value": None, "area": None}
+    fields: dict[str, str | None] = {"breakdown": None, "breakdown_value": None, "area": None,
+                                     "period": None}
     for item in filter(None, (s.strip() for s in (m.group(2) or "").split(";"))):
         key, _, value = (s.strip() for s in item.partition("="))
-        if key == "area":
-            fields["area"] = value
+        if key in ("area", "period"):
+            fields[key] = value
         elif fields["breakdown"] is None:
             fields["breakdown"], fields["breakdown_value"] = key, value or None
         else:
@@ -93,16 +97,16 @@ def load_checks(path: Path) -> list[Check]:
             problems.append(Problem(path, f"unknown kind '{kind}'; use one of "
                                     f"{', '.join(KINDS)}", row, "kind"))
             continue
-        splitter = r"\s+/\s+" if kind == "ratio" else (r"\s+\+\s+" if kind == "sum" else ",")
+        splitter = {"ratio": r"\s+/\s+", "change": r"\s+/\s+", "sum": r"\s+\+\s+"}.get(kind, ",")
         try:
             target = parse_selector(cells["target"])
             parts = tuple(parse_selector(p) for p in re.split(splitter, cells["parts"]))
         except ValueError as err:
             problems.append(Problem(path, str(err), row, "parts"))
             continue
-        if kind == "ratio" and len(parts) != 2:
-            problems.append(Problem(path, "a ratio needs 'numerator / denominator'", row,
-                                    "parts"))
+        if kind in ("ratio", "change") and len(parts) != 2:
+            form = "numerator / denominator" if kind == "ratio" else "new / old"
+            problems.append(Problem(path, f"a {kind} needs '{form}'", row, "parts"))
             continue
         by = tuple((cells["by"] or "period area").split())
         unknown = [b for b in by if b not in BY_COLUMNS]
@@ -166,7 +170,7 @@ def _describe(row) -> str:
 def run_check(check: Check, data: pd.DataFrame) -> list[dict]:
     """Evaluate one check; return a flag for every place it does not hold."""
     by = [BY_COLUMNS[b] for b in check.by]
-    additive = check.kind in ("sum", "ratio")
+    additive = check.kind in ("sum", "ratio", "change")
     part_values, part_slack = [], []
     for part in check.parts:
         rows = part.rows(data)
@@ -204,6 +208,11 @@ def run_check(check: Check, data: pd.DataFrame) -> list[dict]:
                 continue
             expected = 100.0 * values[0] / values[1]
             text = f"{values[0]:,.10g} / {values[1]:,.10g} = {expected:.2f}%"
+        elif check.kind == "change":
+            if values[1] == 0:
+                continue
+            expected = 100.0 * (values[0] - values[1]) / values[1]
+            text = f"{values[1]:,.10g} to {values[0]:,.10g} is a change of {expected:+.1f}%"
         elif check.kind == "between":
             low, high = min(pooled), max(pooled)
             if low - tol <= published <= high + tol:
@@ -262,6 +271,8 @@ def average_flags(data: pd.DataFrame) -> list[dict]:
                      & (data["period_start"] >= avg["period_start"])
                      & (data["period_end"] <= avg["period_end"]) & data["value"].notna()]
         span_years = round((avg["period_end"] - avg["period_start"]).days / 365.25)
+        if base == "snapshot":
+            span_years += 1  # 31 March 2008 to 31 March 2012 holds five snapshots
         if len(years) != span_years or span_years == 0:
             continue
         expected = years["value"].mean()

@@ -158,3 +158,26 @@ def test_max_pools_values_from_every_part():
                   (Selector("completed"), Selector("booked")), ("period", "area"), None, "")
     [flag] = run_check(check, data)
     assert flag["expected"] == 862
+
+
+def test_change_compares_a_stated_percentage_change_with_two_years():
+    data = _frame(_row("caf", 901, "2010-11"), _row("caf", 465, "2011-12"),
+                  _row("caf_change", -39.5, "2010-11 to 2011-12", unit="percent_change",
+                       decimals=1, period_type="financial_year_span",
+                       start=date(2010, 4, 1), end=date(2012, 3, 31)))
+    check = Check("c", "d", "change", Selector("caf_change"),
+                  (Selector("caf", period="2011-12"), Selector("caf", period="2010-11")),
+                  ("area",), None, "")
+    [flag] = run_check(check, data)
+    assert "901 to 465 is a change of -48.4%" in flag["message"]
+    assert parse_selector("caf[period=2011-12]") == Selector("caf", period="2011-12")
+
+
+def test_an_average_of_snapshots_counts_both_ends():
+    snaps = [_row("cic", v, f"{y}-03-31", period_type="snapshot", start=date(y, 3, 31),
+                  end=date(y, 3, 31)) for y, v in zip(range(2008, 2013),
+                                                       (300, 310, 320, 330, 340), strict=True)]
+    avg = _row("cic", 400, "2008-03-31 to 2012-03-31 average", period_type="snapshot_average",
+               start=date(2008, 3, 31), end=date(2012, 3, 31))
+    flags = validate(_frame(*snaps, avg), [])[1]
+    assert len(flags) == 1 and "mean of the 5 years is 320" in flags.iloc[0]["message"]
