@@ -14,6 +14,7 @@ FY = "2011-12"
 AVG = "2007-08 to 2011-12 average"
 ATTENDANCE_YEAR = "2011-05 to 2012-01"
 QUARTER_4 = "2012-01 to 2012-03"
+ON_YEAR = "2010-11 to 2011-12"  # a stated change on the year before
 
 
 # --- Table 1: strategy discussions, Section 47 enquiries, initial conferences ---
@@ -44,6 +45,8 @@ def test_conference_meetings_stated(processed):
     assert processed.value("s47", "transfer_in_conferences", FY) == 20
     assert processed.value("s47", "strategy_discussions_change_pct",
                            "2007-08 to 2011-12") == 77
+    # 277 children made subject to a plan, "a 6% fall" on the year before
+    assert processed.value("s47", "icpc_to_plan_change_pct", ON_YEAR) == -6
 
 
 # --- Table 1: child protection plans ---------------------------------------------
@@ -121,7 +124,9 @@ def test_contacts_and_referrals(processed):
     value = processed.value
     assert value("contacts", "contacts", FY) == 14248
     assert value("contacts", "contacts", "2006-07") == 8402
-    assert value("contacts", "contacts_change_pct", FY) == pytest.approx(-4.8)
+    assert value("contacts", "contacts_change_pct", ON_YEAR) == pytest.approx(-4.8)
+    assert value("contacts", "contacts_change_pct", "2006-07 to 2011-12") == 70
+    assert value("contacts", "contacts_excl_domestic_abuse_change_pct", ON_YEAR) == -12
     assert value("contacts", "referrals", FY) == 6117
     assert value("contacts", "open_referrals", "2012-03-31") == 2737
     assert value("contacts", "open_referrals", "2010-03-31") == 2592
@@ -134,6 +139,8 @@ def test_domestic_abuse(processed):
     assert value("contacts", "domestic_abuse_children_involved", FY) == 2036
     assert value("contacts", "domestic_abuse_notifications", "2008-09 to 2011-12") == 10588
     assert value("contacts", "domestic_abuse_children_involved", "2008-09 to 2011-12") == 8381
+    # "a fall of just over 11%"
+    assert value("contacts", "domestic_abuse_notifications_change_pct", ON_YEAR) == -11
 
 
 def test_common_assessments(processed):
@@ -143,6 +150,8 @@ def test_common_assessments(processed):
     assert value("contacts", "common_assessments_completed", FY) == 338
     assert value("contacts", "common_assessments_initiator_share", FY, DUDLEY,
                  "Schools") == pytest.approx(47.5)
+    # printed as a 39.5% reduction on the previous year's 901
+    assert value("contacts", "common_assessments_change_pct", ON_YEAR) == pytest.approx(-39.5)
 
 
 # --- Children in care -------------------------------------------------------------
@@ -161,6 +170,20 @@ def test_children_in_care(processed):
                  "16 and over") == 21
     assert value("children_in_care", "children_in_care_share", "2012-03-31", DUDLEY,
                  "Female") == 47
+    assert value("children_in_care", "children_in_care_change_pct",
+                 "2007-03-31 to 2012-03-31") == 33
+    assert value("children_in_care", "children_in_care_change_pct",
+                 "2011-03-31 to 2012-03-31") == 11
+
+
+def test_children_in_care_average_age(processed):
+    # 9 years old at 31 March 2012; 10.4 years in 2008
+    rows = processed.rows("children_in_care", "children_in_care_average_age")
+    assert set(rows["unit"]) == {"years"}
+    assert processed.value("children_in_care", "children_in_care_average_age",
+                           "2012-03-31") == 9
+    assert processed.value("children_in_care", "children_in_care_average_age",
+                           "2008-03-31") == pytest.approx(10.4)
 
 
 # --- Training ----------------------------------------------------------------------
@@ -175,6 +198,10 @@ def test_training(processed):
     assert value("training", "training_days_delivered", FY) == 83
     assert value("training", "training_courses_delivered", FY) == 65
     assert value("training", "training_briefing_attendees", FY) == 460
+    assert value("training", "training_multi_agency_people_change_pct",
+                 "2009-10 to 2011-12") == -13
+    assert value("training", "training_single_agency_people_change_pct", ON_YEAR) == -26
+    assert value("training", "training_elearning_completions_change_pct", ON_YEAR) == 44
 
 
 # --- Section 11 audit (Appendix 4) -------------------------------------------------
@@ -257,3 +284,20 @@ def test_validation_flags_report_slips(processed):
     # Table 1's ratios all agree with its counts
     assert not ours["measure"].isin(["s47_required_pct", "icpc_required_pct",
                                      "icpc_to_plan_pct"]).any()
+
+
+def test_stated_changes_against_printed_counts(processed):
+    flags = processed.flags()
+    changes = flags[flags["check_id"].str.startswith("lscb1112_change_")]
+    # "a 39.5% reduction" on 901, but 465 started in 2011-12 is a fall of 48.4%
+    [caf] = changes[changes["check_id"] == "lscb1112_change_common_assessments"].itertuples()
+    assert (caf.measure, caf.period) == ("common_assessments_change_pct", ON_YEAR)
+    assert caf.published == pytest.approx(-39.5)
+    assert caf.expected == pytest.approx(100 * (465 - 901) / 901)
+    assert round(caf.expected, 1) == -48.4
+    # every other stated change agrees with the counts printed beside it:
+    # contacts 8,402 -> 14,248 (+70%), strategy discussions 456 -> 809 (+77%),
+    # plans after an initial conference 295 -> 277 (-6%), multi-agency training
+    # 1,894 -> 1,652 (-13%), children in care 512 -> 682 (approx. +33%),
+    # England 59,970 -> 65,520 (+9.3%)
+    assert set(changes["check_id"]) == {"lscb1112_change_common_assessments"}

@@ -12,6 +12,7 @@ import pytest
 DUDLEY, WEST_MIDLANDS, ENGLAND = "E08000027", "E12000005", "E92000001"
 CDOP = "ORG-BLACK-COUNTRY-CDOP"
 FY = "2019-20"
+ON_YEAR = "2018-19 to 2019-20"  # a stated change on the year before
 
 
 # --- Performance data: referral by source (three areas) -------------------------
@@ -78,12 +79,19 @@ def test_early_help_table(processed):
 
 def test_early_help_stated_figures(processed):
     v = processed.value
-    assert v("early_help", "early_help_assessments_change_pct", FY) == 14
+    assert v("early_help", "early_help_assessments_change_pct", ON_YEAR) == 14
+    assert v("early_help", "early_help_assessments_completed_change_pct", ON_YEAR,
+             breakdown_value="Internal") == 12
+    assert v("early_help", "early_help_assessments_completed_change_pct", ON_YEAR,
+             breakdown_value="External") == 17
+    assert v("early_help", "family_centre_contacts_change_pct", ON_YEAR) == 36
+    assert v("early_help", "parenting_programme_parents_change_pct", ON_YEAR) == 75
     assert v("early_help", "early_help_assessments_share", FY,
              breakdown_value="Internal") == 55
     assert v("early_help", "early_help_closures_rereferred_pct", FY) == 41
     assert v("early_help", "family_group_conference_referrals", FY) == 346
-    assert v("early_help", "family_group_conference_referrals_change_pct", FY) == 83.06
+    assert v("early_help", "family_group_conference_referrals_change_pct", ON_YEAR) == 83.06
+    assert v("early_help", "family_group_conference_plans_change_pct", ON_YEAR) == 66.12
     assert v("early_help", "family_group_conference_plans", FY) == 103
     assert v("early_help", "parenting_programme_parents", "2018-19") == 400
 
@@ -210,3 +218,28 @@ def test_report_slips_are_flagged(processed):
     assert "scp1920_eha_internal_share_matches_table" in ids
     # published figures stay as printed
     assert processed.value("early_help", "family_centre_contacts_stated", FY) == 14000
+
+
+def test_stated_changes_against_the_early_help_table(processed):
+    flags = processed.flags()
+    changes = flags[flags["check_id"].str.startswith("scp1920_change_")]
+    got = {(row.measure, row.breakdown_value): row for row in changes.itertuples()}
+    for row in got.values():
+        assert row.period == ON_YEAR
+    # "a 14% increase" in EHAs, but the table's 1,289 + 941 -> 1,340 + 1,133 is +10.9%
+    total = got[("early_help_assessments_change_pct", "Total")]
+    assert total.published == 14
+    assert total.expected == pytest.approx(100 * (2473 - 2230) / 2230)
+    # internal "by 12%": 1,289 -> 1,340 is +4.0%; external "by 17%": 941 -> 1,133 is +20.4%
+    internal = got[("early_help_assessments_completed_change_pct", "Internal")]
+    assert (internal.published, round(internal.expected, 1)) == (12, 4.0)
+    external = got[("early_help_assessments_completed_change_pct", "External")]
+    assert (external.published, round(external.expected, 1)) == (17, 20.4)
+    # family centre contacts "increased by 36%", but 4,072 -> 5,215 is +28.1%
+    contacts = got[("family_centre_contacts_change_pct", "Total")]
+    assert (contacts.published, round(contacts.expected, 1)) == (36, 28.1)
+    # parents on parenting groups 400 -> 700 is the stated 75%: no flag
+    assert set(got) == {("early_help_assessments_change_pct", "Total"),
+                        ("early_help_assessments_completed_change_pct", "Internal"),
+                        ("early_help_assessments_completed_change_pct", "External"),
+                        ("family_centre_contacts_change_pct", "Total")}
