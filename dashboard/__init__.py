@@ -1,0 +1,1 @@
+"""Dash app for board members: trends and comparisons from ``data/processed``."""

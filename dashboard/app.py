@@ -1,0 +1,69 @@
+"""The Dash application: ``create_app()`` for tests and servers, ``server`` for gunicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from dash import Dash, dcc, html
+
+from . import data, routes
+
+HERE = Path(__file__).resolve().parent
+NAV = [
+    ("/", "Overview"),
+    ("/contacts", "Contacts & referrals"),
+    ("/section-47", "Section 47 & conferences"),
+    ("/child-protection-plans", "Child protection plans"),
+    ("/children-in-care", "Children in care"),
+    ("/racist-incidents", "Racist incidents"),
+    ("/training", "Training"),
+    ("/section-11", "Section 11 audit"),
+    ("/about", "About the data"),
+]
+LICENCE = ("Contains public sector information licensed under the Open Government "
+           "Licence v3.0.")
+
+
+def _footer() -> html.Footer:
+    try:
+        built = data.build_info()["built_at"].replace("T", " ")[:16]
+        when = f"Data built {built} UTC from the partnership's published annual reports."
+    except data.DataUnavailable:
+        when = "The processed data has not been built yet: run make etl."
+    return html.Footer([html.P(when), html.P(LICENCE)], className="site-footer")
+
+
+def _layout() -> html.Div:
+    return html.Div([
+        dcc.Location(id="url", refresh="callback-nav"),
+        html.A("Skip to main content", href="#main", className="skip-link"),
+        html.Header([
+            html.P("Dudley Safeguarding Children Partnership", className="site-name"),
+            html.Nav(html.Ul([html.Li(dcc.Link(label, href=href)) for href, label in NAV]),
+                     **{"aria-label": "Themes"}),
+        ], className="site-header"),
+        html.Main(dash.page_container, id="main", tabIndex="-1"),
+        _footer(),
+    ], className="page")
+
+
+def create_app() -> Dash:
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(HERE / "assets"),
+        serve_locally=True,
+        title="Safeguarding children in Dudley",
+        update_title=None,
+        suppress_callback_exceptions=True,
+    )
+    app.layout = _layout
+    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
+    routes.register(app.server)
+    return app
+
+
+app = create_app()
+server = app.server

@@ -1,0 +1,98 @@
+"""Reusable pieces of page layout: chart cards, tiles, controls, messages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from dash import dcc, html
+
+from . import format as fmt
+from .charts import Chart, ChartResult
+from .data import DataUnavailable
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"],
+}
+DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel"), ("png", "PNG image"), ("svg", "SVG image"))
+
+
+def export_href(chart_id: str, fmt_ext: str, state: dict) -> str:
+    query = urlencode({k: v for k, v in state.items() if v is not None})
+    return f"/export/{chart_id}.{fmt_ext}" + (f"?{query}" if query else "")
+
+
+def data_table(result: ChartResult, caption: str) -> html.Table:
+    """The chart's numbers as an HTML table: its text alternative."""
+    table = result.table()
+    shown = table.drop(columns=["Source"])
+    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in shown.columns]))
+    rows = []
+    for _, row in shown.iterrows():
+        cells = []
+        for column in shown.columns:
+            value = row[column]
+            if column == "Value":
+                value = "" if fmt.is_missing(value) else fmt.number(value, None if float(
+                    value).is_integer() else 2)
+            cells.append(html.Td("" if fmt.is_missing(value) else str(value),
+                                 className="num" if column == "Value" else None))
+        rows.append(html.Tr(cells))
+    return html.Table([html.Caption(caption), head, html.Tbody(rows)], className="data-table")
+
+
+def message(text: str, kind: str = "warning") -> html.Div:
+    return html.Div(text, className=f"message message-{kind}", role="status")
+
+
+def chart_card(chart: Chart, state: dict | None = None) -> html.Section:
+    """A chart with its finding, unit, source, table view and downloads."""
+    state = chart.state(state)
+    heading = f"{chart.id}-title"
+    try:
+        result = chart.render(state)
+    except DataUnavailable as err:
+        return html.Section([
+            html.H2(chart.name, id=heading),
+            message(f"This chart cannot be shown right now: {err}."),
+        ], className="chart-card", **{"aria-labelledby": heading})
+    notes = [html.P(n, className="note") for n in result.notes]
+    return html.Section([
+        html.H2(result.title, id=heading),
+        html.P(result.subtitle, className="subtitle"),
+        html.Div(
+            dcc.Graph(id=f"graph-{chart.id}", figure=result.figure, config=GRAPH_CONFIG,
+                      className="graph"),
+            role="img", **{"aria-label": f"Chart: {result.title}. {result.subtitle}. "
+                                         "The same figures are in the table below."},
+        ),
+        html.P(f"Source: {result.source}", className="source"),
+        *notes,
+        html.Details([
+            html.Summary("View as table"),
+            data_table(result, f"{chart.name}: {result.subtitle}"),
+        ], className="table-view"),
+        html.P([
+            html.Span("Download: "),
+            *[html.A(label, href=export_href(chart.id, ext, state), download="",
+                     className="download", **{"aria-label": f"Download {chart.name} as {label}"})
+              for ext, label in DOWNLOADS],
+        ], className="downloads"),
+    ], className="chart-card", id=f"card-{chart.id}", **{"aria-labelledby": heading})
+
+
+def radio(control_id: str, legend: str, options: list[tuple[str, str]], value: str
+          ) -> html.Fieldset:
+    """A labelled group of radio buttons: keyboard reachable, announced with its legend."""
+    return html.Fieldset([
+        html.Legend(legend),
+        dcc.RadioItems(id=control_id, options=[{"label": lab, "value": val}
+                                               for val, lab in options],
+                       value=value, inline=True, className="radio",
+                       inputClassName="radio-input", labelClassName="radio-label"),
+    ], className="control")
+
+
+def page_header(title: str, intro: str) -> list:
+    return [html.H1(title), html.P(intro, className="intro")]

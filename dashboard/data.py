@@ -1,0 +1,95 @@
+"""The one place the app reads processed data: Parquet files, cached until they change."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from etl import config
+
+
+class DataUnavailable(Exception):
+    """A processed file is missing or unreadable; the page says so plainly."""
+
+
+def _path(name: str) -> Path:
+    return config.processed_dir() / name
+
+
+@lru_cache(maxsize=64)
+def _read(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as err:  # corrupt or half-written file
+        raise DataUnavailable(f"{Path(path).name} could not be read") from err
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise DataUnavailable(f"{path.name} has not been built; run the ETL (make etl)") from None
+    return st.st_mtime_ns, st.st_size
+
+
+def frame(name: str) -> pd.DataFrame:
+    """A processed table by name (``cp_plans``, ``measures`` …). Do not modify the result."""
+    path = _path(f"{name}.parquet")
+    return _read(str(path), _stamp(path))
+
+
+def dataset(name: str) -> pd.DataFrame:
+    return frame(name)
+
+
+def measures() -> pd.DataFrame:
+    return frame("measures").set_index("measure", drop=False)
+
+
+def measure(measure_id: str) -> pd.Series:
+    """The registry row for one measure: label, description, unit, polarity, theme."""
+    table = measures()
+    if measure_id not in table.index:
+        raise DataUnavailable(f"measure {measure_id} is not in the processed data")
+    return table.loc[measure_id]
+
+
+def tables() -> pd.DataFrame:
+    return frame("tables")
+
+
+def flags() -> pd.DataFrame:
+    return frame("validation")
+
+
+def build_info() -> dict:
+    path = _path("build.json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise DataUnavailable("build.json is missing or unreadable") from err
+
+
+def select(name: str, measure_ids: str | list[str], *, areas: list[str] | None = None,
+           breakdown: str | None = "Total", periods: str = "single") -> pd.DataFrame:
+    """Rows of ``name`` for some measures.
+
+    ``breakdown``: ``"Total"`` for headline rows, a breakdown name for its values
+    (without the Total), or ``None`` for everything. ``periods``: ``"single"``
+    keeps one-year and snapshot periods (no spans or averages), ``"all"`` keeps all.
+    """
+    df = dataset(name)
+    ids = [measure_ids] if isinstance(measure_ids, str) else list(measure_ids)
+    rows = df[df["measure"].isin(ids)]
+    if breakdown == "Total":
+        rows = rows[rows["breakdown_value"] == "Total"]
+    elif breakdown is not None:
+        rows = rows[(rows["breakdown"] == breakdown) & (rows["breakdown_value"] != "Total")]
+    if areas is not None:
+        rows = rows[rows["area_code"].isin(areas)]
+    if periods == "single":
+        rows = rows[~rows["period_type"].str.endswith(("_average", "_span"))]
+    return rows.sort_values(["measure", "area_code", "period_start"]).reset_index(drop=True)

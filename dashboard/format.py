@@ -1,0 +1,79 @@
+"""Numbers and units in plain words, the same on pages, in tables and in exports."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+GRADE_WORDS = {
+    "ofsted_grade": {1: "Outstanding", 2: "Good", 3: "Adequate", 4: "Inadequate"},
+    "lscb_self_assessment": {1: "Good", 2: "Satisfactory", 3: "Poor"},
+    "yes_no": {1: "Yes", 0: "No"},
+}
+UNIT_WORDS = {
+    "count": "number",
+    "percent": "%",
+    "percent_change": "% change",
+    "score_percent": "% compliance",
+    "rate_per_1000": "per 1,000",
+    "rate_per_10000": "per 10,000 children",
+    "rate_per_100000": "per 100,000",
+    "gbp": "£",
+    "days": "days",
+    "weeks": "weeks",
+    "years": "years",
+    "ratio": "ratio",
+    "ofsted_grade": "Ofsted grade",
+    "lscb_self_assessment": "self-assessment",
+    "yes_no": "yes or no",
+}
+STATUS_WORDS = {"x": "not available", "z": "not applicable", "c": "fewer than 6 (suppressed)",
+                "u": "low reliability", "low": "rounds to zero"}
+PERCENT_UNITS = {"percent", "score_percent", "percent_change"}
+
+
+def is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def number(value: float, decimals: int | None = None) -> str:
+    """``14,248``, ``98.5``: whole numbers without decimals, others to one place."""
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    return f"{value:,.{decimals}f}"
+
+
+def value(value, unit: str, status: str | None = None) -> str:
+    """A figure with its unit, as a reader would say it: ``98.5%``, ``433 per 10,000``."""
+    if is_missing(value):
+        return STATUS_WORDS.get(str(status), "not published") if status else "not published"
+    if unit in GRADE_WORDS:
+        return GRADE_WORDS[unit].get(int(value), number(value))
+    if unit in PERCENT_UNITS:
+        sign = "+" if unit == "percent_change" and value > 0 else ""
+        return f"{sign}{number(value)}%"
+    if unit == "gbp":
+        return f"£{number(value, 0)}"
+    if unit.startswith("rate_per_"):
+        return f"{number(value)} {UNIT_WORDS[unit]}"
+    if unit in ("days", "weeks", "years"):
+        return f"{number(value)} {unit}"
+    return number(value)
+
+
+def short(value, unit: str) -> str:
+    """A figure for a data label: the number and a % sign, nothing more."""
+    if is_missing(value):
+        return ""
+    if unit in GRADE_WORDS:
+        return GRADE_WORDS[unit].get(int(value), number(value))
+    if unit in PERCENT_UNITS:
+        return f"{number(value)}%"
+    if unit == "gbp":
+        return f"£{number(value, 0)}"
+    return number(value)
+
+
+def unit_label(unit: str) -> str:
+    return UNIT_WORDS.get(unit, unit)

@@ -1,0 +1,66 @@
+"""What every theme page does the same way: read its state from the URL, lay out its
+cards, and redraw them (and the URL) when a control changes."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+from dash import Input, Output, callback, html
+
+from . import charts as registry
+from .components import chart_card, page_header
+
+
+def state_from_query(query: dict, options: dict[str, tuple[str, ...]]) -> dict:
+    """The page's choices from the URL, each checked against what is allowed."""
+    return {k: (query.get(k) if query.get(k) in allowed else allowed[0])
+            for k, allowed in options.items()}
+
+
+def slot(chart: registry.Chart, state: dict) -> html.Div:
+    return html.Div(chart_card(chart, state), id=f"slot-{chart.id}", className="slot")
+
+
+def cards(page: str, state: dict) -> list[html.Div]:
+    return [slot(c, state) for c in registry.on_page(page)]
+
+
+def layout(page: str, title: str, intro: str, state: dict, controls: list | None = None,
+           summary: list | None = None) -> html.Div:
+    parts = page_header(title, intro)
+    if summary:
+        parts.append(html.Section([html.H2("In brief", className="visually-hidden"),
+                                   html.Ul([html.Li(s) for s in summary])],
+                                  className="summary", **{"aria-label": "Summary"}))
+    if controls:
+        parts.append(html.Form(controls, className="controls",
+                               **{"aria-label": "Choose what the charts show"}))
+    parts.extend(cards(page, state))
+    return html.Div(parts, className="theme-page")
+
+
+def interactive(page: str, controls: dict[str, str]) -> None:
+    """Register the callback: controls (state key → component id) redraw affected cards."""
+    keys = list(controls)
+    affected = [c for c in registry.on_page(page) if set(c.options) & set(keys)]
+    outputs = [Output(f"slot-{c.id}", "children") for c in affected]
+    outputs.append(Output("url", "search", allow_duplicate=True))
+
+    @callback(*outputs, *[Input(controls[k], "value") for k in keys],
+              prevent_initial_call=True)
+    def _update(*values):
+        state = dict(zip(keys, values, strict=True))
+        return [*[chart_card(c, state) for c in affected], "?" + urlencode(state)]
+
+
+def year_ending_march(frame: pd.DataFrame) -> pd.DataFrame:
+    """Relabel 31 March snapshots as the year they close (2012-03-31 → 2011-12),
+    so counts at year end line up with counts during the year."""
+    out = frame.copy()
+    snap = out["period_type"] == "snapshot"
+    ends = pd.to_datetime(out.loc[snap, "period_end"])
+    march = (ends.dt.month == 3) & (ends.dt.day == 31)
+    idx = ends[march].index
+    out.loc[idx, "period"] = [f"{d.year - 1}-{d.year % 100:02d}" for d in ends[march]]
+    return out

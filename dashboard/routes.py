@@ -1,0 +1,32 @@
+"""Plain Flask routes beside the Dash app: chart downloads."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, Response, abort, request
+
+from . import charts, export
+from .data import DataUnavailable
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def register(server: Flask) -> None:
+    @server.get("/export/<chart_id>.<ext>")
+    def export_chart(chart_id: str, ext: str) -> Response:
+        if not _NAME.fullmatch(chart_id) or chart_id not in charts.REGISTRY:
+            abort(404)
+        if ext not in export.MEDIA_TYPES:
+            abort(404)
+        chart = charts.get(chart_id)
+        try:
+            result = chart.render(request.args.to_dict())
+        except DataUnavailable:
+            abort(503)
+        body = export.render(result, ext)
+        filename = f"{chart_id}.{ext}"
+        return Response(body, mimetype=export.MEDIA_TYPES[ext], headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        })

@@ -1,0 +1,70 @@
+"""Colours, line styles and the Plotly template: colour-blind safe and never colour alone.
+
+Colours are from the Okabe–Ito palette, darkened where text sits on them so
+that everything meets WCAG 2.2 AA contrast (4.5:1) on white.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+FONT = "Arial, 'Helvetica Neue', Helvetica, 'Liberation Sans', sans-serif"
+INK = "#1a1a1a"
+MUTED = "#595959"  # 7.0:1 on white
+GRID = "#d9d9d9"
+
+# Okabe–Ito, in an order that keeps neighbours distinguishable.
+SERIES = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+          "#F0E442"]
+PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon"]
+
+# Comparators keep one look everywhere: the partnership first and strongest.
+AREA_STYLE = {
+    "Dudley": {"color": "#0072B2", "dash": "solid", "symbol": "circle", "pattern": ""},
+    "West Midlands": {"color": "#D55E00", "dash": "dash", "symbol": "square", "pattern": "/"},
+    "England": {"color": "#000000", "dash": "dot", "symbol": "diamond", "pattern": "."},
+}
+
+# Words and colours for a change, by the measure's polarity.
+BETTER = "#005a8c"   # dark blue, 7.4:1
+WORSE = "#a84800"    # dark orange, 5.9:1
+NEUTRAL = MUTED
+
+# Section 11 grade descriptors: 25% red, 50% blue, 75% amber, 100% green.
+S11_BANDS = [
+    (0.0, 37.5, "Red (about 25%)", "#c0392b"),
+    (37.5, 62.5, "Blue (about 50%)", "#2e6da4"),
+    (62.5, 87.5, "Amber (about 75%)", "#e6a117"),
+    (87.5, 100.01, "Green (about 100%)", "#2e8540"),
+]
+MISSING = "#ffffff"
+
+
+def style(index: int, name: str | None = None) -> dict:
+    """Colour, dash, marker symbol and bar pattern for the n-th series (or a named area)."""
+    if name in AREA_STYLE:
+        return AREA_STYLE[name]
+    return {"color": SERIES[index % len(SERIES)], "dash": DASHES[index % len(DASHES)],
+            "symbol": SYMBOLS[index % len(SYMBOLS)], "pattern": PATTERNS[index % len(PATTERNS)]}
+
+
+TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font={"family": FONT, "size": 14, "color": INK},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=SERIES,
+        margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        xaxis={"showgrid": False, "linecolor": MUTED, "ticks": "outside", "tickcolor": MUTED,
+               "automargin": True},
+        yaxis={"gridcolor": GRID, "zeroline": True, "zerolinecolor": MUTED,
+               "rangemode": "tozero", "automargin": True},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hoverlabel={"font": {"family": FONT}},
+        separators=".,",
+    )
+)
+pio.templates["safeguarding"] = TEMPLATE
