@@ -1,0 +1,60 @@
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import figures, theme
+
+
+def _frame():
+    return pd.DataFrame({
+        "period": ["2010-11", "2011-12", "2010-11", "2011-12"],
+        "period_start": pd.to_datetime(["2010-04-01", "2011-04-01"] * 2),
+        "area_name": ["Dudley", "Dudley", "England", "England"],
+        "value": [36.0, 33.0, 39.0, None],
+        "unit": "rate_per_10000",
+    })
+
+
+def test_trend_draws_one_line_per_area_with_labels_and_styles():
+    fig = figures.trend(_frame())
+    assert [t.name for t in fig.data] == ["Dudley", "England"]
+    dudley, england = fig.data
+    assert list(dudley.y) == [36.0, 33.0] and list(dudley.text) == ["36", "33"]
+    assert list(england.x) == ["2010-11"], "missing values are not drawn as zero"
+    assert dudley.line.dash != england.line.dash, "areas differ by more than colour"
+    assert dudley.marker.symbol != england.marker.symbol
+
+
+def test_bars_group_and_pattern():
+    fig = figures.bars(_frame(), category="period", series="area_name")
+    assert fig.layout.barmode == "group"
+    assert fig.data[0].marker.pattern.shape != fig.data[1].marker.pattern.shape
+    assert fig.data[0].marker.color == theme.AREA_STYLE["Dudley"]["color"]
+
+
+def test_horizontal_percent_bars_put_the_suffix_on_the_value_axis():
+    frame = _frame().assign(unit="percent")
+    fig = figures.bars(frame, category="period", series="area_name", horizontal=True)
+    assert fig.layout.xaxis.ticksuffix == "%" and fig.layout.yaxis.ticksuffix is None
+
+
+def test_funnel_labels_each_stage_with_conversion():
+    fig = figures.funnel([("Strategy discussions", 809), ("Section 47 enquiries", 783)])
+    assert fig.data[0].text[1] == "783 (96.8% of the stage before)"
+
+
+def test_banded_heatmap_labels_cells_and_gaps():
+    matrix = pd.DataFrame({"1": [93.0, 100.0], "2": [None, 62.0]}, index=["A", "B"])
+    fig = figures.banded_heatmap(matrix)
+    text = fig.data[0].text
+    assert text[0][1] == "no score"
+    assert text[1][0].startswith("100%") and "Green" in text[1][0]
+    assert text[1][1].startswith("62%") and "Blue" in text[1][1]
+
+
+def test_export_figure_has_title_subtitle_source_and_a4_size():
+    fig = figures.for_export(go.Figure(go.Bar(x=[1], y=[2])), "A finding", "Number, 2011-12",
+                             "Annual report, Table 1", ["A note"])
+    assert "A finding" in fig.layout.title.text and "Number, 2011-12" in fig.layout.title.text
+    footer = fig.layout.annotations[-1].text
+    assert "Source: Annual report, Table 1" in footer and "A note" in footer
+    assert (fig.layout.width, fig.layout.height) == (figures.EXPORT_WIDTH, figures.EXPORT_HEIGHT)
