@@ -8,6 +8,7 @@ import dash
 from dash import Dash, dcc, html
 
 from . import data, routes
+from .app_text import LICENCE
 
 HERE = Path(__file__).resolve().parent
 NAV = [
@@ -21,8 +22,6 @@ NAV = [
     ("/section-11", "Section 11 audit"),
     ("/about", "About the data"),
 ]
-LICENCE = ("Contains public sector information licensed under the Open Government "
-           "Licence v3.0.")
 
 
 def _footer() -> html.Footer:

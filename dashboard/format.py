@@ -77,3 +77,9 @@ def short(value, unit: str) -> str:
 
 def unit_label(unit: str) -> str:
     return UNIT_WORDS.get(unit, unit)
+
+
+def points(diff: float) -> str:
+    """``1 percentage point``, ``2.5 percentage points``."""
+    size = abs(diff)
+    return f"{number(size)} percentage point{'' if size == 1 else 's'}"

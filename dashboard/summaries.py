@@ -19,8 +19,7 @@ def change(label: str, first_period: str, first: float, last_period: str, last: 
         return f"{label} stayed at {b} from {first_period} to {last_period}"
     verb = "rose" if last > first else "fell"
     if unit in fmt.PERCENT_UNITS:
-        points = abs(last - first)
-        return (f"{label} {verb} {fmt.number(points)} percentage points from {a} in "
+        return (f"{label} {verb} {fmt.points(last - first)} from {a} in "
                 f"{first_period} to {b} in {last_period}")
     pct = _pct_change(first, last)
     by = f" {fmt.number(abs(pct), 0)}%" if pct is not None else ""
