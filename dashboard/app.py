@@ -24,6 +24,27 @@ NAV = [
 ]
 
 
+# Dash's own page shell, with the language set and its scripts outside a <footer>
+# (a second footer landmark confuses screen readers).
+INDEX = """<!DOCTYPE html>
+<html lang="en-GB">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
+
+
 def _footer() -> html.Footer:
     try:
         built = data.build_info()["built_at"].replace("T", " ")[:16]
@@ -59,7 +80,7 @@ def create_app() -> Dash:
         suppress_callback_exceptions=True,
     )
     app.layout = _layout
-    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
+    app.index_string = INDEX
     routes.register(app.server)
     return app
 

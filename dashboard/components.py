@@ -61,14 +61,16 @@ def chart_card(chart: Chart, state: dict | None = None) -> html.Section:
     return html.Section([
         html.H2(result.title, id=heading),
         html.P(result.subtitle, className="subtitle"),
-        html.Div(
+        html.Figure([
             dcc.Graph(id=f"graph-{chart.id}", figure=result.figure, config=GRAPH_CONFIG,
                       className="graph"),
-            role="img", **{"aria-label": f"Chart: {result.title}. {result.subtitle}. "
-                                         "The same figures are in the table below."},
-        ),
-        html.P(f"Source: {result.source}", className="source"),
-        *notes,
+            html.Figcaption([
+                html.P(f"Source: {result.source}", className="source"),
+                *notes,
+                html.P("The figures in this chart are listed in the table view below.",
+                       className="visually-hidden"),
+            ]),
+        ], className="chart-figure", **{"aria-labelledby": heading}),
         html.Details([
             html.Summary("View as table"),
             data_table(result, f"{chart.name}: {result.subtitle}"),
@@ -84,14 +86,18 @@ def chart_card(chart: Chart, state: dict | None = None) -> html.Section:
 
 def radio(control_id: str, legend: str, options: list[tuple[str, str]], value: str
           ) -> html.Fieldset:
-    """A labelled group of radio buttons: keyboard reachable, announced with its legend."""
+    """A labelled set of toggle buttons, one pressed: native buttons, so every option is
+    reachable with Tab and chosen with Enter or Space, and announced as pressed or not."""
+    legend_id = f"{control_id}-legend"
     return html.Fieldset([
-        html.Legend(legend),
-        dcc.RadioItems(id=control_id, options=[{"label": lab, "value": val}
-                                               for val, lab in options],
-                       value=value, inline=True, className="radio",
-                       inputClassName="radio-input", labelClassName="radio-label"),
-    ], className="control")
+        html.Legend(legend, id=legend_id),
+        html.Div([
+            html.Button(label, id={"type": "choice", "control": control_id, "value": val},
+                        type="button", className="choice", n_clicks=0,
+                        **{"aria-pressed": "true" if val == value else "false"})
+            for val, label in options
+        ], role="group", className="choices", **{"aria-labelledby": legend_id}),
+    ], className="control", id=control_id)
 
 
 def page_header(title: str, intro: str) -> list:

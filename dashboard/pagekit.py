@@ -6,7 +6,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pandas as pd
-from dash import Input, Output, callback, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
 
 from . import charts as registry
 from .components import chart_card, page_header
@@ -33,25 +34,42 @@ def layout(page: str, title: str, intro: str, state: dict, controls: list | None
         parts.append(html.Section([html.H2("In brief", className="visually-hidden"),
                                    html.Ul([html.Li(s) for s in summary])],
                                   className="summary", **{"aria-label": "Summary"}))
+    parts.append(dcc.Store(id=f"state-{page}", data=state))
     if controls:
-        parts.append(html.Form(controls, className="controls",
-                               **{"aria-label": "Choose what the charts show"}))
+        parts.append(html.Section([html.H2("Choose what the charts show",
+                                           className="visually-hidden", id=f"{page}-controls"),
+                                   *controls], className="controls",
+                                  **{"aria-labelledby": f"{page}-controls"}))
     parts.extend(cards(page, state))
     return html.Div(parts, className="theme-page")
 
 
 def interactive(page: str, controls: dict[str, str]) -> None:
-    """Register the callback: controls (state key → component id) redraw affected cards."""
+    """Register the callback: a pressed choice (state key → control id) redraws the cards
+    that depend on it, marks which button is pressed, and writes the state to the URL."""
     keys = list(controls)
+    key_of = {control: key for key, control in controls.items()}
     affected = [c for c in registry.on_page(page) if set(c.options) & set(keys)]
     outputs = [Output(f"slot-{c.id}", "children") for c in affected]
-    outputs.append(Output("url", "search", allow_duplicate=True))
+    outputs += [Output(f"state-{page}", "data"), Output("url", "search", allow_duplicate=True)]
+    outputs += [Output({"type": "choice", "control": controls[k], "value": ALL},
+                       "aria-pressed") for k in keys]
+    inputs = [Input({"type": "choice", "control": controls[k], "value": ALL}, "n_clicks")
+              for k in keys]
 
-    @callback(*outputs, *[Input(controls[k], "value") for k in keys],
-              prevent_initial_call=True)
-    def _update(*values):
-        state = dict(zip(keys, values, strict=True))
-        return [*[chart_card(c, state) for c in affected], "?" + urlencode(state)]
+    @callback(*outputs, *inputs, State(f"state-{page}", "data"), prevent_initial_call=True)
+    def _update(*args):
+        trigger = ctx.triggered_id
+        if not trigger or not any(any(n or 0 for n in clicks) for clicks in args[:-1]):
+            raise PreventUpdate
+        state = dict(args[-1] or {})
+        state[key_of[trigger["control"]]] = trigger["value"]
+        pressed = []
+        for spec in ctx.outputs_list[len(affected) + 2:]:
+            pressed.append(["true" if item["id"]["value"] == state[key_of[item["id"][
+                "control"]]] else "false" for item in spec])
+        return (*[chart_card(c, state) for c in affected], state, "?" + urlencode(state),
+                *pressed)
 
 
 def year_ending_march(frame: pd.DataFrame) -> pd.DataFrame:
