@@ -1,0 +1,67 @@
+"""Helpers for browser tests: a live app server and Debian's Chromium under Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = os.environ.get("SAFEGUARDING_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", "--disable-quic"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def live_server(processed_dir: Path, command: list[str] | None = None):
+    """Run the dashboard on a free localhost port until the block ends; yield its origin."""
+    port = free_port()
+    env = {**os.environ, "SAFEGUARDING_PROCESSED_DIR": str(processed_dir)}
+    cmd = command or [sys.executable, "-m", "dashboard", "--port", str(port)]
+    cmd = [part.replace("{port}", str(port)) for part in cmd]
+    log = open(processed_dir.parent / f"server-{port}.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(origin + "/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the dashboard did not start; see " + log.name) from None
+                time.sleep(0.2)
+        yield origin
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+ALL_CHARTS_DRAWN = """() => {
+  const cards = Array.from(document.querySelectorAll('.chart-card'));
+  const graphs = Array.from(document.querySelectorAll('.chart-card .js-plotly-plot'));
+  if (!cards.length || graphs.length < cards.length) return false;
+  return graphs.every(g => g._fullData && g._fullData.length > 0 &&
+    g._fullData.some(t => (t.x && t.x.length) || (t.y && t.y.length) || (t.z && t.z.length)) &&
+    g.querySelector('.main-svg'));
+}"""
+
+TILES_DRAWN = "() => document.querySelectorAll('.tile').length > 0"

@@ -1,0 +1,191 @@
+"""The dashboard in real headless Chromium: every page, offline, accessible, interactive."""
+
+from __future__ import annotations
+
+import csv
+import io
+import struct
+import xml.etree.ElementTree as ET
+from urllib.parse import urlparse
+
+import openpyxl
+import pandas as pd
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+from .browser import ALL_CHARTS_DRAWN, CHROMIUM, FLAGS, TILES_DRAWN, live_server
+
+PAGES = ["/", "/contacts", "/section-47", "/child-protection-plans", "/children-in-care",
+         "/racist-incidents", "/training", "/section-11", "/about"]
+CHART_PAGES = [p for p in PAGES if p not in ("/", "/about")]
+
+
+@pytest.fixture(scope="module")
+def server(processed_for_app):
+    with live_server(processed_for_app.path) as origin:
+        yield origin
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.requests = []
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    yield pg
+    context.close()
+
+
+def _open(page, server, path):
+    page.goto(server + path)
+    page.wait_for_function(TILES_DRAWN if path == "/" else (
+        "() => document.querySelector('h1') !== null" if path == "/about" else ALL_CHARTS_DRAWN),
+        timeout=20000)
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_offline_without_errors_or_serious_accessibility_problems(page, server,
+                                                                                  path):
+    _open(page, server, path)
+    assert page.locator("h1").count() == 1
+    if path in CHART_PAGES:
+        assert page.locator(".chart-card").count() >= 2
+        # every chart has its table view and four downloads
+        assert page.locator(".chart-card details.table-view").count() == page.locator(
+            ".chart-card").count()
+    hosts = {urlparse(u).netloc for u in page.requests if u.startswith("http")}
+    assert hosts == {urlparse(server).netloc}, f"requests left the server: {hosts}"
+    assert page.console_errors == []
+    violations = Axe().run(page).response["violations"]
+    serious = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_table_view_shows_the_parquet_numbers(page, server, processed):
+    _open(page, server, "/child-protection-plans")
+    card = page.locator("#card-cp-category")
+    card.get_by_text("View as table").click()
+    rows = card.locator("table.data-table tbody tr")
+    assert rows.count() == 25
+    parquet = processed.frame("cp_plans")
+    parquet = parquet[(parquet["measure"] == "cp_plans_at_31_march")
+                      & (parquet["period_type"] == "snapshot")
+                      & (parquet["breakdown"] == "category_of_harm")]
+    expected = {(f"{d.year - 1}-{d.year % 100:02d}", b): v for d, b, v in zip(
+        parquet["period_end"], parquet["breakdown_value"], parquet["value"], strict=True)}
+    seen = {}
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td").all_inner_texts()
+        period, breakdown, value = cells[0], cells[3], float(cells[4].replace(",", ""))
+        seen[(period, breakdown)] = value
+    assert seen == expected
+
+
+def test_a_choice_redraws_the_chart_and_goes_into_the_url(page, server):
+    _open(page, server, "/child-protection-plans")
+    page.get_by_role("button", name="Shares (%)", exact=True).click()
+    page.wait_for_function("() => window.location.search.includes('show=shares')")
+    page.wait_for_function("""() => {
+        const g = document.querySelector('#graph-cp-category .js-plotly-plot');
+        const years = g._fullData[0].x.length;
+        for (let i = 0; i < years; i++) {
+          const total = g._fullData.reduce((s, t) => s + Number(t.y[i] || 0), 0);
+          if (Math.abs(total - 100) > 0.01) return false;
+        }
+        return true;
+    }""")
+    assert page.get_by_role("button", name="Shares (%)", exact=True).get_attribute("aria-pressed") == "true"
+    assert page.get_by_role("button", name="Numbers", exact=True).get_attribute("aria-pressed") == "false"
+
+
+def test_the_url_restores_the_view(page, server):
+    _open(page, server, "/child-protection-plans?show=shares&rate=new&comparator=england")
+    assert page.get_by_role("button", name="Shares (%)", exact=True).get_attribute("aria-pressed") == "true"
+    assert page.get_by_role("button", name="England", exact=True).get_attribute("aria-pressed") == "true"
+    names = page.evaluate("() => document.querySelector('#graph-cp-rates .js-plotly-plot')"
+                          "._fullData.map(t => t.name)")
+    assert sorted(names) == ["Dudley", "England"]
+    assert "New plans" in page.locator("#card-cp-rates h2").inner_text() or "new" in \
+        page.locator("#card-cp-rates .subtitle").inner_text().lower()
+
+
+def test_choices_work_from_the_keyboard_with_a_visible_focus(page, server):
+    _open(page, server, "/child-protection-plans")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent") == "Shares (%)":
+            break
+    else:
+        pytest.fail("could not reach the 'Shares (%)' choice with Tab")
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('show=shares')")
+
+
+def _download(page, card_id: str, label: str) -> bytes:
+    with page.expect_download() as info:
+        page.locator(f"#{card_id} .downloads").get_by_text(label, exact=True).click()
+    return open(info.value.path(), "rb").read()
+
+
+def test_downloads_are_valid_files_with_the_right_content(page, server):
+    _open(page, server, "/child-protection-plans?comparator=england&rate=new")
+    card = "card-cp-rates"
+    title = page.locator(f"#{card} h2").inner_text()
+
+    data = _download(page, card, "CSV")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert {r["Area"] for r in rows} == {"Dudley", "England"}
+    assert {(r["Period"], r["Area"], float(r["Value"])) for r in rows} >= {
+        ("2010-11", "Dudley", 46.0), ("2010-11", "England", 44.0), ("2011-12", "Dudley", 47.0)}
+
+    book = openpyxl.load_workbook(io.BytesIO(_download(page, card, "Excel")))
+    sheet = book["Data"]
+    assert sheet["A1"].value == title
+    table = pd.DataFrame(list(sheet.iter_rows(min_row=5, values_only=True)),
+                         columns=[c.value for c in sheet[4]])
+    assert sorted(table["Value"]) == sorted(float(r["Value"]) for r in rows)
+
+    png = _download(page, card, "PNG image")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (2000, 1240)
+
+    svg = _download(page, card, "SVG image").decode("utf-8")
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    text = " ".join(t for t in root.itertext())
+    assert "Source:" in text and "Dudley" in text
+
+
+def test_every_chart_on_every_page_has_working_downloads(page, server):
+    """Each download link answers with a file (content checked in detail above)."""
+    for path in CHART_PAGES:
+        _open(page, server, path)
+        links = page.locator(".downloads a")
+        hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+        assert hrefs, path
+        for href in hrefs:
+            if href.split("?")[0].endswith((".png", ".svg")):
+                continue  # images are slow; one per page is enough
+            response = page.request.get(server + href)
+            assert response.status == 200, href
+            assert len(response.body()) > 50, href
+        image = next(h for h in hrefs if ".png" in h)
+        response = page.request.get(server + image)
+        assert response.status == 200 and response.body()[:4] == b"\x89PNG"
