@@ -48,6 +48,9 @@ def page(browser, server):
     context.close()
 
 
+SHARES = {"name": "Shares (%)", "exact": True}
+
+
 def _open(page, server, path):
     page.goto(server + path)
     page.wait_for_function(TILES_DRAWN if path == "/" else (
@@ -97,7 +100,7 @@ def test_table_view_shows_the_parquet_numbers(page, server, processed):
 
 def test_a_choice_redraws_the_chart_and_goes_into_the_url(page, server):
     _open(page, server, "/child-protection-plans")
-    page.get_by_role("button", name="Shares (%)", exact=True).click()
+    page.get_by_role("button", **SHARES).click()
     page.wait_for_function("() => window.location.search.includes('show=shares')")
     page.wait_for_function("""() => {
         const g = document.querySelector('#graph-cp-category .js-plotly-plot');
@@ -108,14 +111,16 @@ def test_a_choice_redraws_the_chart_and_goes_into_the_url(page, server):
         }
         return true;
     }""")
-    assert page.get_by_role("button", name="Shares (%)", exact=True).get_attribute("aria-pressed") == "true"
-    assert page.get_by_role("button", name="Numbers", exact=True).get_attribute("aria-pressed") == "false"
+    assert page.get_by_role("button", **SHARES).get_attribute("aria-pressed") == "true"
+    numbers = page.get_by_role("button", name="Numbers", exact=True)
+    assert numbers.get_attribute("aria-pressed") == "false"
 
 
 def test_the_url_restores_the_view(page, server):
     _open(page, server, "/child-protection-plans?show=shares&rate=new&comparator=england")
-    assert page.get_by_role("button", name="Shares (%)", exact=True).get_attribute("aria-pressed") == "true"
-    assert page.get_by_role("button", name="England", exact=True).get_attribute("aria-pressed") == "true"
+    assert page.get_by_role("button", **SHARES).get_attribute("aria-pressed") == "true"
+    england = page.get_by_role("button", name="England", exact=True)
+    assert england.get_attribute("aria-pressed") == "true"
     names = page.evaluate("() => document.querySelector('#graph-cp-rates .js-plotly-plot')"
                           "._fullData.map(t => t.name)")
     assert sorted(names) == ["Dudley", "England"]
