@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 BUILD  := data/processed/build.json
 RAW    := $(shell find data/raw -type f -name '*.csv' 2>/dev/null)
 ETL_PY := $(wildcard etl/*.py)
+PORT   ?= 8050
 
 .PHONY: run etl test lint bench clean
 
@@ -20,10 +21,9 @@ $(STAMP): pyproject.toml
 $(BUILD): $(STAMP) $(RAW) $(ETL_PY)
 	$(BIN)/python -m etl
 
-## run: set up, rebuild the data if it is stale, and report what was built
+## run: set up, rebuild the data if it is stale, start the dashboard and print its address
 run: $(BUILD)
-	@echo "Processed data is up to date in data/processed/ (validation report:" \
-	      "data/processed/validation_report.md)."
+	$(BIN)/python -m dashboard --port $(PORT)
 
 ## etl: rerun the ETL now, whatever the state of the data
 etl: $(STAMP)
@@ -37,9 +37,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-## bench: time the full ETL (wall clock and peak memory, several runs)
-bench: $(STAMP)
+## bench: time the ETL, and the dashboard's pages, choices and image exports in Chromium
+bench: $(BUILD)
 	$(BIN)/python tests/benchmarks/bench_etl.py
+	$(BIN)/python tests/benchmarks/bench_dashboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
