@@ -58,3 +58,10 @@ def test_export_figure_has_title_subtitle_source_and_a4_size():
     footer = fig.layout.annotations[-1].text
     assert "Source: Annual report, Table 1" in footer and "A note" in footer
     assert (fig.layout.width, fig.layout.height) == (figures.EXPORT_WIDTH, figures.EXPORT_HEIGHT)
+
+
+def test_sparkline_marks_the_latest_point_and_hides_axes():
+    fig = figures.sparkline(_frame()[lambda f: f["area_name"] == "Dudley"])
+    assert list(fig.data[0].y) == [36.0, 33.0]
+    assert list(fig.data[0].marker.size) == [4, 8]
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
