@@ -118,8 +118,9 @@ def funnel(stages: list[tuple[str, float]], height: int = 360) -> go.Figure:
     ))
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)),
                      type="category", showgrid=False)
-    fig.update_xaxes(gridcolor=theme.GRID, rangemode="tozero")
-    fig.update_layout(showlegend=False, yaxis_title=None, margin={"r": 220})
+    top = max([v for v in values if v == v] or [0])
+    fig.update_xaxes(gridcolor=theme.GRID, range=[0, top * 1.45 if top else 1])
+    fig.update_layout(showlegend=False, yaxis_title=None)
     return fig
 
 
@@ -177,28 +178,50 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width)) or text
 
 
+def _left_margin(fig: go.Figure) -> int:
+    """Room for the longest category label on a horizontal chart or heatmap rows."""
+    labels: list[str] = []
+    for trace in fig.data:
+        if getattr(trace, "orientation", None) == "h" or trace.type == "heatmap":
+            labels += [str(v) for v in (trace.y if trace.y is not None else [])]
+    longest = max((len(label) for label in labels), default=0)
+    return int(min(420, max(80, 20 + 7.5 * longest)))
+
+
 def for_export(fig: go.Figure, title: str, subtitle: str, source: str,
                notes: list[str] | None = None) -> go.Figure:
-    """A copy sized for an A4 committee paper, with the title, subtitle and source inside."""
+    """A copy sized for an A4 committee paper, with the title, subtitle and source inside.
+
+    Margins are fixed rather than automatic so that the footer can be placed at the
+    image's left edge and wrapped to its width whatever the axis labels are.
+    """
     out = go.Figure(fig)
+    left = _left_margin(out)
+    right = max(30, out.layout.margin.r or 0)
     lines = [f"Source: {source}", *(notes or [])]
-    footer = "<br>".join(_wrap(line, 150) for line in lines)
+    footer = "<br>".join(_wrap(line, 135) for line in lines)
     n_footer = footer.count("<br>") + 1
     title_html = _wrap(title, 80)
     n_title = title_html.count("<br>") + 1
-    top = 60 + 26 * n_title
-    bottom = 70 + 18 * n_footer
+    top = 80 + 26 * n_title
+    axis_room = 75  # tick labels and axis title below the plot
+    bottom = axis_room + 18 * n_footer + 20
+    plot_width = EXPORT_WIDTH - left - right
+    plot_height = EXPORT_HEIGHT - top - bottom
     out.update_layout(
         width=EXPORT_WIDTH, height=EXPORT_HEIGHT,
         title={"text": f"<b>{title_html}</b><br><span style='font-size:14px;color:"
                        f"{theme.MUTED}'>{_wrap(subtitle, 110)}</span>",
-               "x": 0.01, "xanchor": "left", "xref": "container", "y": 0.975,
+               "x": 0.01, "xanchor": "left", "xref": "container", "y": 0.955,
                "yanchor": "top", "yref": "container",
                "font": {"size": 20}},
-        margin={"t": top + 20, "b": bottom + 20},
+        margin={"t": top, "b": bottom, "l": left, "r": right, "autoexpand": False},
         legend={"y": 1.0, "yanchor": "bottom"},
     )
-    out.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=0, xanchor="left",
-                       yanchor="top", yshift=-50, showarrow=False, align="left",
+    out.update_xaxes(automargin=False)
+    out.update_yaxes(automargin=False)
+    out.add_annotation(text=footer, xref="paper", yref="paper",
+                       x=-(left - 14) / plot_width, y=-axis_room / plot_height,
+                       xanchor="left", yanchor="top", showarrow=False, align="left",
                        font={"size": 12, "color": theme.MUTED})
     return out
