@@ -34,11 +34,12 @@ WORSE = "#a84800"    # dark orange, 5.9:1
 NEUTRAL = MUTED
 
 # Section 11 grade descriptors: 25% red, 50% blue, 75% amber, 100% green.
+# Light tints keep black cell labels above 4.5:1 contrast; the label names the band too.
 S11_BANDS = [
-    (0.0, 37.5, "Red (about 25%)", "#c0392b"),
-    (37.5, 62.5, "Blue (about 50%)", "#2e6da4"),
-    (62.5, 87.5, "Amber (about 75%)", "#e6a117"),
-    (87.5, 100.01, "Green (about 100%)", "#2e8540"),
+    (0.0, 37.5, "Red (about 25%)", "#f4a29b"),
+    (37.5, 62.5, "Blue (about 50%)", "#9cc3e6"),
+    (62.5, 87.5, "Amber (about 75%)", "#f7cf72"),
+    (87.5, 100.01, "Green (about 100%)", "#9fd49a"),
 ]
 MISSING = "#ffffff"
 
