@@ -14,8 +14,10 @@ def main() -> None:
     parser.add_argument("--debug", action="store_true",
                         help="Dash debug mode (development only: never on a shared server)")
     args = parser.parse_args()
+    from . import export
     from .app import app
 
+    export.warm_up()
     print(f"Dashboard running at http://{args.host}:{args.port}/  (Ctrl+C to stop)",
           flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)

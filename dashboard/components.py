@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from dash import dcc, html
 
+from . import charts as registry
+from . import data as store
 from . import format as fmt
 from .charts import Chart, ChartResult
 from .data import DataUnavailable
@@ -47,8 +50,21 @@ def message(text: str, kind: str = "warning") -> html.Div:
 
 
 def chart_card(chart: Chart, state: dict | None = None) -> html.Section:
-    """A chart with its finding, unit, source, table view and downloads."""
+    """A chart with its finding, unit, source, table view and downloads.
+
+    Cards are pure functions of the chart, its state and the processed data, so they are
+    cached until any processed file changes.
+    """
     state = chart.state(state)
+    return _cached_card(chart.id, tuple(sorted(state.items())), store.version())
+
+
+@lru_cache(maxsize=512)
+def _cached_card(chart_id: str, state_items: tuple, version: tuple) -> html.Section:
+    return _card(registry.get(chart_id), dict(state_items))
+
+
+def _card(chart: Chart, state: dict) -> html.Section:
     heading = f"{chart.id}-title"
     try:
         result = chart.render(state)

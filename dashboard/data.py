@@ -27,6 +27,24 @@ def _read(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
         raise DataUnavailable(f"{Path(path).name} could not be read") from err
 
 
+def version() -> tuple:
+    """A token that changes whenever any processed file is rebuilt, removed or replaced."""
+    folder = config.processed_dir()
+    try:
+        entries = sorted(folder.iterdir())
+    except FileNotFoundError:
+        return ()
+    out = []
+    for entry in entries:
+        if entry.suffix in (".parquet", ".json"):
+            try:
+                st = entry.stat()
+            except FileNotFoundError:
+                continue
+            out.append((entry.name, st.st_mtime_ns, st.st_size))
+    return (str(folder), *out)
+
+
 def _stamp(path: Path) -> tuple[int, int]:
     try:
         st = path.stat()

@@ -66,6 +66,21 @@ def _browser_ready() -> None:
     _server_started = True
 
 
+def warm_up() -> threading.Thread:
+    """Start the image renderer in the background, so the first download is quick."""
+    def run() -> None:
+        with _lock:
+            _browser_ready()
+            import plotly.graph_objects as go
+            import plotly.io as pio
+
+            pio.to_image(go.Figure(), format="png", width=10, height=10)
+
+    thread = threading.Thread(target=run, name="kaleido-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def to_image(result: ChartResult, image_format: str) -> bytes:
     """PNG or SVG of the export figure, with title and source inside the image."""
     import plotly.io as pio

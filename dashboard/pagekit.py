@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pandas as pd
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from . import charts as registry
@@ -63,13 +63,17 @@ def interactive(page: str, controls: dict[str, str]) -> None:
         if not trigger or not any(any(n or 0 for n in clicks) for clicks in args[:-1]):
             raise PreventUpdate
         state = dict(args[-1] or {})
-        state[key_of[trigger["control"]]] = trigger["value"]
+        changed = key_of[trigger["control"]]
+        if state.get(changed) == trigger["value"]:
+            raise PreventUpdate
+        state[changed] = trigger["value"]
         pressed = []
         for spec in ctx.outputs_list[len(affected) + 2:]:
             pressed.append(["true" if item["id"]["value"] == state[key_of[item["id"][
                 "control"]]] else "false" for item in spec])
-        return (*[chart_card(c, state) for c in affected], state, "?" + urlencode(state),
-                *pressed)
+        cards = [chart_card(c, state) if changed in c.options else no_update
+                 for c in affected]
+        return (*cards, state, "?" + urlencode(state), *pressed)
 
 
 def year_ending_march(frame: pd.DataFrame) -> pd.DataFrame:

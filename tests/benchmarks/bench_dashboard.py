@@ -1,8 +1,9 @@
 """Benchmark: the dashboard as board members use it, in headless Chromium on localhost.
 
-Serves the app with gunicorn (two workers, as in production) on the processed data,
+Serves the app with gunicorn and its production settings (two workers) on the processed data,
 then prints, per page, the time from navigation until every chart is drawn, the
-p50/p95 latency of the page's choices (click to server response), and the time of
+p50/p95 latency of the page's choices (the browser's resource timing of the callback
+request, from sending it to its last byte), and the time of
 the first and later PNG exports. Targets: charts drawn within 1.5 s; callbacks p95
 under 200 ms; first export under 3 s, later ones under 0.5 s.
 """
@@ -31,6 +32,11 @@ from tests.dashboard.browser import (  # noqa: E402
 
 PAGES = ["/", "/contacts", "/section-47", "/child-protection-plans", "/children-in-care",
          "/racist-incidents", "/training", "/section-11", "/about"]
+CALLBACK_MS = """() => {
+  const e = performance.getEntriesByType('resource')
+    .filter(r => r.name.includes('_dash-update-component'));
+  return e.length ? e[e.length - 1].responseEnd - e[e.length - 1].startTime : NaN;
+}"""
 LOADS = 5
 CLICKS = 20
 
@@ -44,8 +50,9 @@ def main() -> None:
     processed = config.processed_dir()
     if not (processed / "build.json").exists():
         sys.exit("No processed data: run `make etl` first.")
-    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b",
-                "127.0.0.1:{port}", "--timeout", "60", "dashboard.app:server"]
+    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-c",
+                str(ROOT / "dashboard" / "gunicorn_conf.py"), "-b", "127.0.0.1:{port}",
+                "--access-logfile", "/dev/null"]
     with live_server(processed, gunicorn) as origin, sync_playwright() as p:
         # first and later image exports, on a server that has not drawn an image yet
         export = origin + "/export/cp-trend.png"
@@ -76,12 +83,13 @@ def main() -> None:
             for i in range(CLICKS if buttons.count() else 0):
                 button = page.locator("button.choice[aria-pressed='false']").nth(
                     i % page.locator("button.choice[aria-pressed='false']").count())
+                page.evaluate("performance.clearResourceTimings()")
                 with page.expect_response(lambda r: "_dash-update-component" in r.url) as info:
-                    start = time.perf_counter()
                     button.click()
                 info.value.finished()
-                clicks.append(1000 * (time.perf_counter() - start))
                 page.wait_for_function(ALL_CHARTS_DRAWN, polling="raf")
+                # the browser's own timing of the callback request: send to last byte
+                clicks.append(page.evaluate(CALLBACK_MS))
             all_clicks += clicks
             worst_draw = max(worst_draw, statistics.median(draws))
             p50 = f"{pct(clicks, .5):8.0f}" if clicks else f"{'-':>8}"
