@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ def live_server(processed_dir: Path, command: list[str] | None = None):
     env = {**os.environ, "SAFEGUARDING_PROCESSED_DIR": str(processed_dir)}
     cmd = command or [sys.executable, "-m", "dashboard", "--port", str(port)]
     cmd = [part.replace("{port}", str(port)) for part in cmd]
-    log = open(processed_dir.parent / f"server-{port}.log", "wb")  # noqa: SIM115
+    log = open(Path(tempfile.gettempdir()) / f"dashboard-server-{port}.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     origin = f"http://127.0.0.1:{port}"
     try:
