@@ -29,6 +29,14 @@ run: $(BUILD)
 etl: $(STAMP)
 	$(BIN)/python -m etl
 
+# Official releases for the tests: ../shared/public beside the checkout when present.
+SHARED_PUBLIC := $(abspath ../shared/public)
+ifeq ($(origin SAFEGUARDING_EXTERNAL_DIR), undefined)
+ifneq ($(wildcard $(SHARED_PUBLIC)/dfe),)
+export SAFEGUARDING_EXTERNAL_DIR := $(SHARED_PUBLIC)
+endif
+endif
+
 ## test: lint and run every test
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -37,9 +45,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-## bench: time the ETL, and the dashboard's pages, choices and image exports in Chromium
+## bench: time the ETL, the official releases' import, and the dashboard's pages, choices
+## and image exports in Chromium
 bench: $(BUILD)
 	$(BIN)/python tests/benchmarks/bench_etl.py
+	$(BIN)/python tests/benchmarks/bench_releases.py
 	$(BIN)/python tests/benchmarks/bench_dashboard.py
 
 clean:

@@ -15,17 +15,22 @@ from .pipeline import run
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="safeguarding-etl",
-        description="Turn the annual reports' tables in data/raw into tidy, checked Parquet.",
+        description="Turn the annual reports' tables in data/raw, and the official releases "
+                    "in the external folder's dfe/, into tidy, checked Parquet.",
     )
     parser.add_argument("--raw", type=Path, default=None,
                         help="raw data folder (default: data/raw or $SAFEGUARDING_RAW_DIR)")
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: data/processed or "
                              "$SAFEGUARDING_PROCESSED_DIR)")
+    parser.add_argument("--external", type=Path, default=None,
+                        help="folder holding the official releases in dfe/ (default: "
+                             "data/external or $SAFEGUARDING_EXTERNAL_DIR)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
     raw = (args.raw or config.raw_dir()).resolve()
     out = (args.out or config.processed_dir()).resolve()
+    external = (args.external or config.external_dir()).resolve()
 
     def progress(i: int, n: int, text: str) -> None:
         if not args.quiet:
@@ -33,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     try:
-        summary, flags = run(raw, out, progress)
+        summary, flags = run(raw, out, progress, external)
     except ETLError as err:
         print(f"ETL stopped: {len(err.problems)} problem(s) in the input; nothing in {out} "
               "was changed.", file=sys.stderr)
@@ -41,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
+    for note in summary["notes"]:
+        print(note, file=sys.stderr)
     print(f"Wrote {summary['figures']:,} figures in {len(summary['datasets'])} datasets to "
           f"{out} in {seconds:.2f} s.")
     if len(flags):

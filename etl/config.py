@@ -28,6 +28,18 @@ def external_dir() -> Path:
     return _path("SAFEGUARDING_EXTERNAL_DIR", ROOT / "data" / "external")
 
 
+DEFAULT_AUTHORITY = "E08000027"  # Dudley
+
+
+def authority() -> str:
+    """ONS code of the local authority the dashboard is about (Dudley unless overridden).
+
+    Its old three-digit DfE number (Dudley's is 332) is looked up in the DfE
+    releases themselves.
+    """
+    return os.environ.get("SAFEGUARDING_AUTHORITY", "").strip().upper() or DEFAULT_AUTHORITY
+
+
 # Processed-data contract: column order of every dataset file.
 CONTRACT_COLUMNS = [
     "measure",
@@ -49,3 +61,22 @@ CONTRACT_COLUMNS = [
 ]
 
 TOTAL = "Total"
+
+# Official-statistics datasets (dfe_*) carry these columns after the contract's:
+# the DfE's old three-digit LA number, the region, the count and denominator a
+# rate or percentage was computed from, its 95% and 99.8% confidence limits,
+# the comparison with England and the rank and quartile among local authorities.
+OFFICIAL_EXTRA_COLUMNS = [
+    "old_la_code",
+    "region_code",
+    "numerator",
+    "denominator",
+    "lower_95",
+    "upper_95",
+    "lower_998",
+    "upper_998",
+    "compared_with_england",
+    "rank",
+    "rank_of",
+    "quartile",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,10 +12,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import config
 from .config import CONTRACT_COLUMNS
 from .derive import derive
 from .errors import ETLError, Problem
 from .registry import load_manifests, load_registry
+from .releases import Official, import_releases, release_files
 from .report import render_report
 from .tidy import tidy_table
 from .validate import FLAG_COLUMNS, load_checks, validate
@@ -35,6 +37,9 @@ class Build:
     measures: pd.DataFrame
     tables: pd.DataFrame
     flags: pd.DataFrame
+    lookups: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    releases: dict[str, dict] = field(default_factory=dict)
 
 
 def _contract(frame: pd.DataFrame) -> pd.DataFrame:
@@ -48,11 +53,17 @@ def _contract(frame: pd.DataFrame) -> pd.DataFrame:
                             "period_start", "period_end"], kind="stable").reset_index(drop=True)
 
 
-def build(raw: Path, progress: Progress | None = None) -> Build:
-    """Read and check every table under ``raw``; raise ``ETLError`` listing every problem."""
+def build(raw: Path, progress: Progress | None = None, external: Path | None = None,
+          authority: str | None = None) -> Build:
+    """Read and check every table under ``raw``; raise ``ETLError`` listing every problem.
+
+    With ``external``, the official releases in ``external/dfe`` are imported
+    too (a missing folder is a note, not an error).
+    """
     registry = load_registry(raw)
     specs = load_manifests(raw, registry)
     checks = load_checks(raw / "checks.csv")
+    total = len(specs) + (len(release_files(external)) if external is not None else 0)
     frames, problems = [], []
     for index, spec in enumerate(specs, start=1):
         label = f"{spec.source_id}/{spec.path.name} → {spec.dataset}"
@@ -65,7 +76,17 @@ def build(raw: Path, progress: Progress | None = None) -> Build:
             frames.append(frame)
             label += f"  {len(frame)} figures"
         if progress:
-            progress(index, len(specs), label)
+            progress(index, total, label)
+    official = Official()
+    if external is not None:
+        def shifted(i: int, n: int, text: str) -> None:
+            if progress:
+                progress(len(specs) + i, total, text)
+        try:
+            official = import_releases(external, registry, raw / "measures.csv",
+                                       authority or config.authority(), shifted)
+        except ETLError as err:
+            problems.extend(err.problems)
     if problems:
         raise ETLError(problems)
     data = pd.concat(frames, ignore_index=True)
@@ -85,10 +106,15 @@ def build(raw: Path, progress: Progress | None = None) -> Build:
     data, flags = validate(data, checks)
 
     datasets = {name: _contract(frame) for name, frame in data.groupby("dataset")}
-    used = data.groupby("measure").agg(dataset=("dataset", "first"),
-                                       first_period=("period_start", "min"),
-                                       last_period=("period_end", "max"),
-                                       figures=("value", "size"))
+    datasets.update(official.datasets)
+    usage = pd.concat([data[["dataset", "measure", "period_start", "period_end", "value"]],
+                       *(frame.assign(dataset=name)[["dataset", "measure", "period_start",
+                                                     "period_end", "value"]]
+                         for name, frame in official.datasets.items())], ignore_index=True)
+    used = usage.groupby("measure").agg(dataset=("dataset", "first"),
+                                        first_period=("period_start", "min"),
+                                        last_period=("period_end", "max"),
+                                        figures=("value", "size"))
     measures = pd.DataFrame([vars(m) for m in registry.measures.values()]).merge(
         used, left_on="measure", right_index=True, how="inner")
     for column in ("first_period", "last_period"):
@@ -98,8 +124,13 @@ def build(raw: Path, progress: Progress | None = None) -> Build:
         "source_title": registry.sources[s.source_id].title,
         "source_table": s.source_table, "file": f"{s.source_id}/{s.path.name}",
         "unit": s.unit, "period_type": s.period_type, "area": s.area, "notes": s.notes,
-    } for s in specs])
-    return Build(datasets, measures.reset_index(drop=True), tables, flags)
+    } for s in specs] + official.tables)
+    if official.flags:
+        flags = pd.concat([flags, pd.DataFrame.from_records(official.flags,
+                                                            columns=FLAG_COLUMNS)],
+                          ignore_index=True)
+    return Build(datasets, measures.reset_index(drop=True), tables, flags, official.lookups,
+                 official.notes, official.releases)
 
 
 def _parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
@@ -118,8 +149,12 @@ def write_build(result: Build, out: Path) -> dict:
         "measures": len(result.measures),
         "tables": len(result.tables),
         "validation_flags": len(result.flags),
+        "lookups": {name: len(frame) for name, frame in sorted(result.lookups.items())},
+        "releases": result.releases,
+        "notes": result.notes,
     }
     writers = {f"{name}.parquet": _parquet(frame) for name, frame in result.datasets.items()}
+    writers.update({f"{name}.parquet": _parquet(frame) for name, frame in result.lookups.items()})
     writers["measures.parquet"] = _parquet(result.measures)
     writers["tables.parquet"] = _parquet(result.tables)
     writers["validation.parquet"] = _parquet(result.flags.reindex(columns=FLAG_COLUMNS))
@@ -131,7 +166,11 @@ def write_build(result: Build, out: Path) -> dict:
     return summary
 
 
-def run(raw: Path, out: Path, progress: Progress | None = None) -> tuple[dict, pd.DataFrame]:
-    """Build from ``raw`` and write to ``out``; on any error nothing in ``out`` changes."""
-    result = build(raw, progress)
+def run(raw: Path, out: Path, progress: Progress | None = None,
+        external: Path | None = None) -> tuple[dict, pd.DataFrame]:
+    """Build from ``raw`` (and the releases in ``external``) and write to ``out``.
+
+    On any error nothing in ``out`` changes.
+    """
+    result = build(raw, progress, external)
     return write_build(result, out), result.flags

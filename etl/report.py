@@ -14,9 +14,15 @@ def render_report(flags: pd.DataFrame, summary: dict) -> str:
         f"{len(summary['datasets'])} datasets from {summary['tables']} tables.",
         "",
         "Each flag below is a place where a report's own figures do not agree with each "
-        "other. The published figure is kept as printed; the flag is for the reader.",
+        "other. The published figure is kept as printed; the flag is for the reader. "
+        "For the official releases (datasets dfe_…), a flag is a published rate or "
+        "percentage that its own counts do not give, beyond rounding; rates per 10,000 "
+        "children are recomputed from the counts and the ONS population of the previous "
+        "mid-year.",
         "",
     ]
+    for note in summary.get("notes", []):
+        lines += [f"Note: {note}", ""]
     if flags.empty:
         lines.append("No disagreements found.")
         return "\n".join(lines) + "\n"

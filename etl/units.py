@@ -57,6 +57,7 @@ STATUS_SYMBOLS = {
     "c": "confidential",
     "u": "low reliability",
     "low": "rounds to zero",
+    "k": "rounds to zero",
 }
 
 

@@ -56,9 +56,13 @@ class Processed:
 
 @pytest.fixture(scope="session")
 def processed(tmp_path_factory) -> Processed:
-    """The ETL's output for the repository's own raw data, built once per test session."""
+    """The ETL's output for the repository's own raw data, built once per test session.
+
+    The official releases are imported too when ``SAFEGUARDING_EXTERNAL_DIR``
+    (CI: ``../shared/public``) has a ``dfe/`` folder.
+    """
     out = tmp_path_factory.mktemp("processed")
-    run(config.raw_dir(), out)
+    run(config.raw_dir(), out, external=config.external_dir())
     return Processed(out)
 
 

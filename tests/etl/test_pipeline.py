@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl.cli import main
-from etl.config import CONTRACT_COLUMNS
+from etl.config import CONTRACT_COLUMNS, OFFICIAL_EXTRA_COLUMNS
 from etl.pipeline import run
 
 EQUALITY = "reports/dudley_cs_equality_2010_11"
@@ -20,7 +20,9 @@ def test_every_dataset_follows_the_contract(processed):
     assert summary["datasets"], "no datasets written"
     for name, rows in summary["datasets"].items():
         table = pq.read_table(processed.path / f"{name}.parquet")
-        assert table.column_names == CONTRACT_COLUMNS, name
+        # official releases (dfe_*) add documented columns after the contract's; reports none
+        extra = OFFICIAL_EXTRA_COLUMNS if name.startswith("dfe_") else []
+        assert table.column_names == CONTRACT_COLUMNS + extra, name
         assert table.num_rows == rows > 0
         assert str(table.schema.field("period_start").type) == "date32[day]"
         assert str(table.schema.field("value").type) == "double"
@@ -28,7 +30,7 @@ def test_every_dataset_follows_the_contract(processed):
         assert df["measure"].str.fullmatch(r"[a-z][a-z0-9_]*").all()
         assert (df["period_start"] <= df["period_end"]).all()
         # a value is either published or explained by a GSS status symbol
-        assert (df["value"].notna() | df["status"].isin(["x", "z", "c", "u", "low"])).all()
+        assert (df["value"].notna() | df["status"].isin(["x", "z", "c", "u", "low", "k"])).all()
         pct = df[df["unit"] == "percent"]["value"].dropna()
         assert pct.between(0, 100).all(), name
         keys = ["measure", "breakdown", "breakdown_value", "area_code", "period"]
@@ -52,8 +54,11 @@ def test_required_datasets_exist(processed):
 
 def test_tables_listing_names_every_source(processed):
     tables = pd.read_parquet(processed.path / "tables.parquet")
-    assert set(tables["source_id"]) == {"dudley_cs_equality_2010_11", "dudley_lscb_2011_12",
-                                        "dudley_scp_2019_20"}
+    reports = {"dudley_cs_equality_2010_11", "dudley_lscb_2011_12", "dudley_scp_2019_20"}
+    releases = json.loads((processed.path / "build.json").read_text())["releases"]
+    assert set(tables[tables["file"].str.startswith("dfe/")]["file"]) == {
+        f"dfe/{name}" for name in releases}
+    assert set(tables[~tables["file"].str.startswith("dfe/")]["source_id"]) == reports
     assert tables["source_table"].str.len().gt(0).all()
 
 
