@@ -67,8 +67,14 @@ def _browser_ready() -> None:
 
 
 def warm_up() -> threading.Thread:
-    """Start the image renderer in the background, so the first download is quick."""
+    """In the background: draw every chart once (so first visits come from the cache) and
+    start the image renderer (so the first download is quick)."""
     def run() -> None:
+        from . import charts, components
+
+        for chart in list(charts.REGISTRY.values()):
+            with contextlib.suppress(Exception):  # a chart that fails shows its own message
+                components.chart_card(chart, {})
         with _lock:
             _browser_ready()
             import plotly.graph_objects as go

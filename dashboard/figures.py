@@ -48,20 +48,111 @@ def trend(frame: pd.DataFrame, series: str = "area_name", unit: str | None = Non
     unit = unit or (frame["unit"].iloc[0] if not frame.empty else "count")
     fig = _base(unit, height)
     periods = _ordered_periods(frame)
+    n_series = frame[series].nunique() if not frame.empty else 0
+    crowded = len(periods) * n_series > 24  # then label only each line's last point
     for i, (name, rows) in enumerate(frame.groupby(series, sort=False)):
         rows = rows.dropna(subset=["value"]).sort_values("period_start")
         s = theme.style(i, str(name))
+        labels = [fmt.short(v, unit) for v in rows["value"]]
+        if crowded:
+            labels = [""] * (len(labels) - 1) + labels[-1:]
         fig.add_trace(go.Scatter(
             x=rows["period"], y=rows["value"], name=str(name), mode="lines+markers+text",
             line={"color": s["color"], "dash": s["dash"], "width": 3},
             marker={"symbol": s["symbol"], "size": 10, "color": s["color"]},
-            text=[fmt.short(v, unit) for v in rows["value"]], textposition="top center",
+            text=labels, textposition="middle right" if crowded else "top center",
             textfont={"color": theme.INK},
             hovertemplate="%{x}: %{customdata}<extra>" + str(name) + "</extra>",
             customdata=[fmt.value(v, unit) for v in rows["value"]],
         ))
     fig.update_xaxes(categoryorder="array", categoryarray=periods, type="category")
     fig.update_layout(showlegend=frame[series].nunique() > 1 if not frame.empty else False)
+    return fig
+
+
+def add_band(fig: go.Figure, rows: pd.DataFrame, lower: str, upper: str, name: str,
+             color: str) -> go.Figure:
+    """Shade a confidence interval under the lines (drawn first, so lines stay on top)."""
+    rows = rows.dropna(subset=[lower, upper]).sort_values("period_start")
+    if rows.empty:
+        return fig
+    x = list(rows["period"]) + list(rows["period"])[::-1]
+    y = list(rows[upper]) + list(rows[lower])[::-1]
+    band = go.Scatter(x=x, y=y, fill="toself", fillcolor=_tint(color, 0.18),
+                      line={"width": 0}, name=name, hoverinfo="skip", showlegend=True)
+    fig.add_trace(band)
+    fig.data = (fig.data[-1], *fig.data[:-1])
+    return fig
+
+
+def _tint(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def ranked_bars(frame: pd.DataFrame, highlight: str, reference: float | None = None,
+                reference_name: str = "England", height: int = 420) -> go.Figure:
+    """Every area's value in order, the highlighted one marked by colour, pattern and label."""
+    rows = frame.dropna(subset=["value"]).sort_values("value", ascending=False)
+    unit = rows["unit"].iloc[0] if not rows.empty else "count"
+    fig = _base(unit, height)
+    mine = rows["area_code"] == highlight
+    fig.add_trace(go.Bar(
+        x=rows["area_name"], y=rows["value"], name="Other authorities",
+        marker={"color": [theme.SERIES[0] if m else "#b3b3b3" for m in mine],
+                "pattern": {"shape": ["/" if m else "" for m in mine], "fillmode": "overlay",
+                            "fgcolor": "white"}},
+        customdata=[fmt.value(v, unit) for v in rows["value"]],
+        hovertemplate="%{x}: %{customdata}<extra></extra>",
+    ))
+    if mine.any():
+        row = rows[mine].iloc[0]
+        fig.add_annotation(x=row["area_name"], y=row["value"], text=f"<b>{row['area_name']}"
+                           f"</b><br>{fmt.short(row['value'], unit)}", showarrow=True,
+                           arrowhead=2, ax=0, ay=-45, font={"color": theme.INK},
+                           bgcolor="white")
+    if reference is not None:
+        fig.add_hline(y=reference, line={"color": theme.INK, "dash": "dash", "width": 2},
+                      annotation_text=f"{reference_name} {fmt.short(reference, unit)}",
+                      annotation_position="top right")
+    many = len(rows) > 25
+    fig.update_xaxes(type="category", showticklabels=not many, tickangle=-45,
+                     title="Authorities, highest first" if many else None)
+    fig.update_layout(showlegend=False, bargap=0.15)
+    return fig
+
+
+def category_grid(cells: pd.DataFrame, colours: dict[str, str], height: int = 460
+                  ) -> go.Figure:
+    """A grid of labelled cells (rows × columns), each coloured by its category.
+
+    ``cells`` has columns ``row``, ``column``, ``text`` and ``category``; every cell
+    shows its text, so the colour only repeats what the words say.
+    """
+    rows = list(dict.fromkeys(cells["row"]))
+    columns = list(dict.fromkeys(cells["column"]))
+    names = list(colours)
+    index = {name: i for i, name in enumerate(names)}
+    z = [[None] * len(columns) for _ in rows]
+    text = [[""] * len(columns) for _ in rows]
+    for _, cell in cells.iterrows():
+        r, c = rows.index(cell["row"]), columns.index(cell["column"])
+        z[r][c] = index.get(cell["category"])
+        text[r][c] = cell["text"]
+    n = len(names)
+    scale = []
+    for i, name in enumerate(names):
+        scale += [[i / n, colours[name]], [(i + 1) / n, colours[name]]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=columns, y=rows, text=text, texttemplate="%{text}",
+        textfont={"size": 12, "color": "black"}, zmin=-0.5, zmax=n - 0.5, colorscale=scale,
+        xgap=3, ygap=3, hoverongaps=False, hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+        colorbar={"tickvals": list(range(n)), "ticktext": names, "title": {"text": "Compared "
+                  "with England"}},
+    ))
+    fig.update_layout(template=theme.TEMPLATE, height=height, plot_bgcolor="white")
+    fig.update_yaxes(autorange="reversed", showgrid=False, type="category")
+    fig.update_xaxes(side="top", showgrid=False, type="category")
     return fig
 
 

@@ -83,3 +83,15 @@ def points(diff: float) -> str:
     """``1 percentage point``, ``2.5 percentage points``."""
     size = abs(diff)
     return f"{number(size)} percentage point{'' if size == 1 else 's'}"
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+
+
+def period_words(period: str, period_type: str) -> str:
+    """``at 31 March 2024`` for a snapshot, ``in 2023-24`` otherwise."""
+    if period_type == "snapshot" and len(period) == 10:
+        year, month, day = period.split("-")
+        return f"at {int(day)} {MONTHS[int(month) - 1]} {year}"
+    return f"in {period}"

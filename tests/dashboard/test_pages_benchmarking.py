@@ -1,0 +1,142 @@
+"""Benchmarking page: official statistics, neighbours, significance, and a new release
+dropped in with no code change."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from playwright.sync_api import sync_playwright
+
+from etl import config, stats
+from etl.pipeline import run
+
+from .browser import ALL_CHARTS_DRAWN, CHROMIUM, FLAGS, live_server
+
+DUDLEY, REGION, ENGLAND = "E08000027", "E12000005", "E92000001"
+NEIGHBOURS = ["Rotherham", "Telford and Wrekin", "Medway", "Wigan", "Doncaster",
+              "Lancashire", "North Lincolnshire", "Derbyshire", "Tameside", "Nottinghamshire"]
+
+
+def test_every_chart_renders_for_every_option(registry):
+    charts = registry.on_page("benchmarking")
+    assert {c.id for c in charts} == {"bm-trend", "bm-ranked", "bm-grid"}
+    for c in charts:
+        for key, values in c.options.items():
+            for value in values:
+                result = c.render({key: value})
+                assert result.figure.data and not result.data.empty, (c.id, key, value)
+
+
+def test_trend_shows_four_comparators_and_dudleys_interval(registry, processed):
+    result = registry.get("bm-trend").render({"indicator": "cin"})
+    names = [t.name for t in result.figure.data]
+    assert names[0] == "Dudley: 95% confidence interval"
+    assert set(names[1:]) == {"Dudley", "Statistical neighbours", "West Midlands", "England"}
+    cin = processed.frame("dfe_children_in_need")
+    dudley_2024 = cin[(cin["area_code"] == DUDLEY) & (cin["measure"] ==
+                                                      "dfe_cin_rate_per_10000")
+                      & (cin["period"] == "2024-03-31")].iloc[0]
+    verdict = dudley_2024["compared_with_england"]
+    words = "similar to England" if verdict == "similar" else f"{verdict} than England"
+    assert result.title == (
+        f"Children in need per 10,000 children: Dudley {dudley_2024['value']:g} per 10,000 "
+        f"children at 31 March 2024, {words}")
+
+
+def test_neighbours_average_pools_the_ten_neighbours(registry, processed):
+    result = registry.get("bm-trend").render({"indicator": "cp-plans"})
+    pooled = result.data[result.data["area_name"] == "Statistical neighbours"]
+    plans = processed.frame("dfe_cp_plans")
+    table = processed.frame("dfe_neighbours")
+    assert table.sort_values("neighbour_rank")["neighbour_name"].tolist() == NEIGHBOURS
+    codes = table["neighbour_code"].tolist()
+    rows = plans[(plans["measure"] == "dfe_cp_plans_at_31_march_rate_per_10000")
+                 & plans["area_code"].isin(codes) & (plans["period"] == "2024-03-31")]
+    expected = rows["numerator"].sum() / rows["denominator"].sum() * 10_000
+    got = pooled[pooled["period"] == "2024-03-31"].iloc[0]
+    assert got["value"] == pytest.approx(expected)
+    lo, hi = stats.byar_rate(rows["numerator"].sum(), rows["denominator"].sum())
+    assert (got["lower_95"], got["upper_95"]) == (pytest.approx(float(lo)),
+                                                  pytest.approx(float(hi)))
+
+
+@pytest.mark.parametrize(("scope", "count"), [("region", 14), ("england", None)])
+def test_ranked_chart_highlights_dudley(registry, processed, scope, count):
+    result = registry.get("bm-ranked").render({"indicator": "cla", "scope": scope})
+    las = result.data
+    assert las["geographic_level"].eq("local_authority").all()
+    assert las["period"].nunique() == 1
+    if count:
+        assert len(las) == count and las["region_code"].eq(REGION).all()
+    else:
+        assert len(las) > 140
+    bar = result.figure.data[0]
+    highlighted = [x for x, c in zip(bar.x, bar.marker.color, strict=True) if c != "#b3b3b3"]
+    assert highlighted == ["Dudley"]
+    mine = las[las["area_code"] == DUDLEY].iloc[0]
+    position = int((las["value"] > mine["value"]).sum()) + 1
+    assert f"{position}" in result.title or position == 1
+
+
+def test_grid_cells_carry_the_significance_words(registry, processed):
+    result = registry.get("bm-grid").render({})
+    heat = result.figure.data[0]
+    texts = [t for row in heat.text for t in row if t]
+    assert any(t.endswith(("lower", "higher", "similar", "better", "worse")) for t in texts)
+    dudley = result.data[result.data["area_code"] == DUDLEY]
+    for _, row in dudley.iterrows():
+        frame = processed.frame(next(n for n in ("dfe_children_in_need", "dfe_referrals",
+                                                 "dfe_s47_icpcs", "dfe_cp_plans",
+                                                 "dfe_children_looked_after")
+                                     if row["measure"] in set(processed.frame(n)["measure"])))
+        source = frame[(frame["measure"] == row["measure"]) & (frame["area_code"] == DUDLEY)
+                       & (frame["period"] == row["period"])].iloc[0]
+        assert row["compared_with_england"] == source["compared_with_england"]
+        assert row["value"] == source["value"]
+    assert "Byar" in " ".join(result.notes)
+
+
+def _add_rows(path: Path, match, change) -> int:
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    new = [change(line) for line in lines[1:] if match(line)]
+    path.write_text("\n".join(lines + new) + "\n", encoding="utf-8")
+    return len(new)
+
+
+def test_a_new_release_shows_on_the_page_without_code_changes(tmp_path):
+    """Copy the releases, rename them as next year's, add a year, rerun, see it drawn."""
+    source = config.external_dir() / "dfe"
+    folder = tmp_path / "external" / "dfe"
+    shutil.copytree(source, folder)
+    for path in list(folder.glob("*.csv")):
+        path.rename(path.with_name(path.name.replace("_2024", "_2025")
+                                   .replace("_2023.csv", "_2024.csv")))
+    b1 = next(folder.glob("b1_*_2013_to_2025.csv"))
+    ons = next(folder.glob("ons_*_2012_to_2024.csv"))
+
+    def latest(year):
+        return lambda line: line.startswith(f"{year},") and ("Dudley" in line
+                                                             or ",National," in line)
+
+    assert _add_rows(b1, latest(2024), lambda line: "2025" + line[4:]) == 2
+    assert _add_rows(ons, latest(2023), lambda line: "2024" + line[4:]) == 2
+    out = tmp_path / "processed"
+    run(config.raw_dir(), out, external=folder.parent)
+    with live_server(out) as origin, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.goto(origin + "/benchmarking?indicator=cin")
+        page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
+        title = page.locator("#card-bm-trend h2").inner_text()
+        periods = page.evaluate("() => document.querySelector('#graph-bm-trend "
+                                ".js-plotly-plot')._fullData.flatMap(t => Array.from(t.x))")
+        browser.close()
+    assert "2025-03-31" in periods
+    assert "at 31 March 2025" in title
+    rates = pd.read_parquet(out / "dfe_children_in_need.parquet")
+    assert not np.isnan(rates[(rates["area_code"] == DUDLEY) & (rates["period"] ==
+                                                                "2025-03-31")]["value"]).any()
