@@ -48,6 +48,9 @@ def style(index: int, name: str | None = None) -> dict:
     """Colour, dash, marker symbol and bar pattern for the n-th series (or a named area)."""
     if name in AREA_STYLE:
         return AREA_STYLE[name]
+    base, _, kind = (name or "").partition(" (")
+    if base in AREA_STYLE and kind:  # e.g. "Dudley (annual report)": same colour, other marks
+        return {**AREA_STYLE[base], "dash": "dot", "symbol": "x", "pattern": "x"}
     return {"color": SERIES[index % len(SERIES)], "dash": DASHES[index % len(DASHES)],
             "symbol": SYMBOLS[index % len(SYMBOLS)], "pattern": PATTERNS[index % len(PATTERNS)]}
 

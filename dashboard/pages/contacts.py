@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash
 import pandas as pd
 
-from dashboard import data, figures, summaries
+from dashboard import data, figures, official, summaries
 from dashboard import format as fmt
 from dashboard.charts import ChartResult, chart, periods_of, source_of
 from dashboard.components import radio
@@ -346,5 +346,9 @@ def layout(**query) -> dash.html.Div:
                        "raises them, and how Dudley's referral and assessment rates compare.",
                        state, controls, _summary())
 
+
+official.register(PAGE, "contacts-official", "Referrals: reports and official statistics",
+                  ("contacts", "referrals_rate_per_10000"),
+                  ("dfe_referrals", "dfe_referrals_rate_per_10000"))
 
 interactive(PAGE, {"comparator": "contacts-comparator", "caf": "contacts-caf"})

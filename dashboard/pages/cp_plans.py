@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 
-from dashboard import data, figures, summaries
+from dashboard import data, figures, official, summaries
 from dashboard import format as fmt
 from dashboard.charts import ChartResult, chart, periods_of, source_of
 from dashboard.components import radio
@@ -138,5 +138,9 @@ def layout(**query) -> dash.html.Div:
                        "kind of harm, and how Dudley's rates compare.",
                        state, controls, _summary())
 
+
+official.register(PAGE, "cp-official", "Children on plans: reports and official statistics",
+                  ("cp_plans", "cp_plans_rate_per_10000"),
+                  ("dfe_cp_plans", "dfe_cp_plans_at_31_march_rate_per_10000"))
 
 interactive(PAGE, {"show": "cp-show", "rate": "cp-rate", "comparator": "cp-comparator"})

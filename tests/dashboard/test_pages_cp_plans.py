@@ -8,7 +8,8 @@ from dashboard.charts import TABLE_COLUMNS
 
 def test_all_charts_render_with_data_for_every_option(registry):
     charts = registry.on_page("cp_plans")
-    assert {c.id for c in charts} == {"cp-trend", "cp-category", "cp-rates", "cp-duration"}
+    assert {c.id for c in charts} == {"cp-trend", "cp-category", "cp-rates", "cp-duration",
+                                      "cp-official"}
     for c in charts:
         states = [{}] + [{key: value} for key, values in c.options.items() for value in values]
         for state in states:
