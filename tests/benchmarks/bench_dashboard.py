@@ -31,7 +31,7 @@ from tests.dashboard.browser import (  # noqa: E402
 )
 
 PAGES = ["/", "/contacts", "/section-47", "/child-protection-plans", "/children-in-care",
-         "/racist-incidents", "/training", "/section-11", "/about"]
+         "/racist-incidents", "/training", "/section-11", "/benchmarking", "/about"]
 CALLBACK_MS = """() => {
   const e = performance.getEntriesByType('resource')
     .filter(r => r.name.includes('_dash-update-component'));
