@@ -65,3 +65,39 @@ def test_sparkline_marks_the_latest_point_and_hides_axes():
     assert list(fig.data[0].y) == [36.0, 33.0]
     assert list(fig.data[0].marker.size) == [4, 8]
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+
+
+def test_add_band_draws_the_interval_first_and_closed():
+    frame = _frame()[lambda f: f["area_name"] == "Dudley"].assign(lower=[30.0, 28.0],
+                                                                  upper=[42.0, 38.0])
+    fig = figures.trend(frame)
+    figures.add_band(fig, frame, "lower", "upper", "Dudley: 95% interval", "#0072B2")
+    band = fig.data[0]
+    assert band.name == "Dudley: 95% interval" and band.fill == "toself"
+    assert list(band.x) == ["2010-11", "2011-12", "2011-12", "2010-11"]
+    assert list(band.y) == [42.0, 38.0, 28.0, 30.0]
+
+
+def test_ranked_bars_order_and_highlight():
+    frame = pd.DataFrame({"area_code": ["A", "B", "C"], "area_name": ["Aa", "Bb", "Cc"],
+                          "value": [10.0, 30.0, 20.0], "unit": "rate_per_10000"})
+    fig = figures.ranked_bars(frame, "C", reference=15.0)
+    bar = fig.data[0]
+    assert list(bar.x) == ["Bb", "Cc", "Aa"]
+    assert [c != "#b3b3b3" for c in bar.marker.color] == [False, True, False]
+    assert list(bar.marker.pattern.shape) == ["", "/", ""]
+    assert any("Cc" in a.text for a in fig.layout.annotations)
+    assert fig.layout.shapes[0].y0 == 15.0
+
+
+def test_category_grid_places_text_and_categories():
+    cells = pd.DataFrame({"row": ["r1", "r1", "r2"], "column": ["Dudley", "England", "Dudley"],
+                          "text": ["316<br>lower", "331", "20%<br>better"],
+                          "category": ["lower", "England", "better"]})
+    colours = {"better": "#111111", "lower": "#222222", "England": "#333333"}
+    fig = figures.category_grid(cells, colours)
+    heat = fig.data[0]
+    assert heat.text[0] == ("316<br>lower", "331") or list(heat.text[0]) == ["316<br>lower",
+                                                                             "331"]
+    assert list(heat.z[0]) == [1, 2] and heat.z[1][0] == 0 and heat.z[1][1] is None
+    assert list(heat.colorbar.ticktext) == ["better", "lower", "England"]
