@@ -51,6 +51,7 @@ bench: $(BUILD)
 	$(BIN)/python tests/benchmarks/bench_etl.py
 	$(BIN)/python tests/benchmarks/bench_releases.py
 	$(BIN)/python tests/benchmarks/bench_dashboard.py
+	$(BIN)/python tests/benchmarks/bench_pack.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from dash import Dash, dcc, html
 
-from . import data, routes
+from . import data, packs, routes
 from .app_text import LICENCE
 
 HERE = Path(__file__).resolve().parent
@@ -20,7 +20,9 @@ NAV = [
     ("/racist-incidents", "Racist incidents"),
     ("/training", "Training"),
     ("/section-11", "Section 11 audit"),
+    ("/benchmarking", "Benchmarking"),
     ("/about", "About the data"),
+    ("/pack", "Committee pack"),
 ]
 
 
@@ -54,15 +56,23 @@ def _footer() -> html.Footer:
     return html.Footer([html.P(when), html.P(LICENCE)], className="site-footer")
 
 
+def _nav_label(href: str, label: str):
+    if href != "/pack":
+        return label
+    return [label, html.Span(id="pack-count")]  # " (3)": filled from the basket
+
+
 def _layout() -> html.Div:
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         html.A("Skip to main content", href="#main", className="skip-link"),
         html.Header([
             html.P("Dudley Safeguarding Children Partnership", className="site-name"),
-            html.Nav(html.Ul([html.Li(dcc.Link(label, href=href)) for href, label in NAV]),
-                     **{"aria-label": "Themes"}),
+            html.Nav(html.Ul([html.Li(dcc.Link(_nav_label(href, label), href=href))
+                              for href, label in NAV]), **{"aria-label": "Themes"}),
         ], className="site-header"),
+        # The committee pack basket: chart ids and states, kept for this browser tab.
+        dcc.Store(id="pack-basket", storage_type="session"),
         html.Main(dash.page_container, id="main", tabIndex="-1"),
         _footer(),
     ], className="page")
@@ -82,6 +92,7 @@ def create_app() -> Dash:
     app.layout = _layout
     app.index_string = INDEX
     routes.register(app.server)
+    packs.register_routes(app.server)
     return app
 
 

@@ -91,6 +91,7 @@ def _card(chart: Chart, state: dict) -> html.Section:
             html.Summary("View as table"),
             data_table(result, f"{chart.name}: {result.subtitle}"),
         ], className="table-view"),
+        pack_button(chart, state),
         html.P([
             html.Span("Download: "),
             *[html.A(label, href=export_href(chart.id, ext, state), download="",
@@ -98,6 +99,22 @@ def _card(chart: Chart, state: dict) -> html.Section:
               for ext, label in DOWNLOADS],
         ], className="downloads"),
     ], className="chart-card", id=f"card-{chart.id}", **{"aria-labelledby": heading})
+
+
+def pack_button(chart: Chart, state: dict) -> html.Div:
+    """"Add to pack": puts this chart, as shown, in the committee pack basket (see
+    pages/pack.py). The button's name includes the chart's; the status beside it is a
+    polite live region, so the confirmation is announced."""
+    from .packs import encode_items, make_item
+
+    code = encode_items([make_item(chart.id, state)])
+    return html.Div([
+        html.Button("Add to pack", id={"type": "pack-add", "item": code}, type="button",
+                    n_clicks=0, className="pack-add",
+                    **{"aria-label": f"Add to pack: {chart.name}"}),
+        html.Span(id={"type": "pack-status", "item": code}, role="status",
+                  className="pack-status"),
+    ], className="pack-control")
 
 
 def radio(control_id: str, legend: str, options: list[tuple[str, str]], value: str

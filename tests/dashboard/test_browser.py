@@ -17,8 +17,9 @@ from playwright.sync_api import sync_playwright
 from .browser import ALL_CHARTS_DRAWN, CHROMIUM, FLAGS, TILES_DRAWN, live_server
 
 PAGES = ["/", "/contacts", "/section-47", "/child-protection-plans", "/children-in-care",
-         "/racist-incidents", "/training", "/section-11", "/about"]
-CHART_PAGES = [p for p in PAGES if p not in ("/", "/about")]
+         "/benchmarking",
+         "/racist-incidents", "/training", "/section-11", "/about", "/pack"]
+CHART_PAGES = [p for p in PAGES if p not in ("/", "/about", "/pack")]
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,8 @@ SHARES = {"name": "Shares (%)", "exact": True}
 def _open(page, server, path):
     page.goto(server + path)
     page.wait_for_function(TILES_DRAWN if path == "/" else (
-        "() => document.querySelector('h1') !== null" if path == "/about" else ALL_CHARTS_DRAWN),
+        "() => document.querySelector('h1') !== null" if path in ("/about", "/pack")
+        else ALL_CHARTS_DRAWN),
         timeout=20000)
     page.wait_for_load_state("networkidle")
 

@@ -1,0 +1,160 @@
+"""The committee pack in real headless Chromium: add charts on two pages, reorder them
+from the keyboard, download the Word document; and each page's print view."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from docx import Document
+from playwright.sync_api import expect, sync_playwright
+
+from .browser import ALL_CHARTS_DRAWN, CHROMIUM, FLAGS, live_server
+
+CATEGORY = "Category of harm"
+TREND = "Children on plans, new plans and ended plans"
+FUNNEL = "From strategy discussion to plan"
+
+
+@pytest.fixture(scope="module")
+def server(processed_for_app):
+    with live_server(processed_for_app.path) as origin:
+        yield origin
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def _drawn(page) -> None:
+    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=20000)
+    page.wait_for_load_state("networkidle")
+
+
+def _add(page, name: str, count: int) -> None:
+    button = page.get_by_role("button", name=f"Add to pack: {name}", exact=True)
+    button.click()
+    status = button.locator("xpath=following-sibling::*[@role='status']")
+    expect(status).to_contain_text(f"Added \u201c{name}\u201d to your pack: {count} chart")
+    expect(page.locator("#pack-count")).to_have_text(f" ({count})")
+
+
+def _order(page) -> list[str]:
+    return page.locator(".pack-item h3").all_inner_texts()
+
+
+def _serious(page) -> list:
+    violations = Axe().run(page).response["violations"]
+    return [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations
+            if v["impact"] in ("serious", "critical")]
+
+
+def test_three_charts_from_two_pages_make_a_word_pack_in_order(page, server, tmp_path):
+    page.goto(server + "/child-protection-plans")
+    _drawn(page)
+    # the chart as shown: shares, not counts
+    page.get_by_role("button", name="Shares (%)", exact=True).click()
+    page.wait_for_function("() => window.location.search.includes('show=shares')")
+    page.wait_for_function("() => document.querySelector('#card-cp-category .subtitle')"
+                           ".textContent.startsWith('Share of children')")
+    _add(page, CATEGORY, 1)
+    _add(page, TREND, 2)
+    # adding the same view twice does not add it again
+    page.get_by_role("button", name=f"Add to pack: {TREND}", exact=True).click()
+    expect(page.locator("#card-cp-trend .pack-status")).to_contain_text("already in your pack")
+
+    # another page, through the navigation (no reload): the basket goes along
+    page.get_by_role("navigation").get_by_role("link", name="Section 47 & conferences").click()
+    page.wait_for_url("**/section-47")
+    _drawn(page)
+    expect(page.locator("#pack-count")).to_have_text(" (2)")
+    _add(page, FUNNEL, 3)
+
+    # the pack page, loaded afresh: the basket survives a reload of the tab
+    page.goto(server + "/pack")
+    expect(page.locator(".pack-item")).to_have_count(3)
+    assert _order(page) == [CATEGORY, TREND, FUNNEL]
+    assert "Share of children" in page.locator(".pack-item").first.inner_text()
+    assert _serious(page) == []
+
+    # reorder from the keyboard: the focus stays with the chart that moved
+    page.get_by_role("button", name=f"Move down: {CATEGORY}").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('.pack-item h3')[1]"
+                           f".textContent === '{CATEGORY}'")
+    assert _order(page) == [TREND, CATEGORY, FUNNEL]
+    expect(page.locator("#pack-announce")).to_contain_text("to position 2 of 3")
+    page.wait_for_function("() => (document.activeElement.getAttribute('aria-label') || '')"
+                           f".includes('{CATEGORY}')")
+    page.keyboard.press("Shift+Tab")  # from Move down back to Move up, same chart
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == \
+        f"Move up: {CATEGORY}"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('.pack-item h3')[0]"
+                           f".textContent === '{CATEGORY}'")
+    assert _order(page) == [CATEGORY, TREND, FUNNEL]
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download your pack of 3 charts as a Word document "
+                                       "(.docx)").click()
+    download = info.value
+    assert download.suggested_filename.startswith("pack-custom-")
+    path = tmp_path / "pack.docx"
+    download.save_as(path)
+    document = Document(path)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"
+                and not p.text.startswith("Appendix")]
+    assert headings == [CATEGORY, TREND, FUNNEL]
+    texts = [p.text for p in document.paragraphs]
+    assert any(t.startswith("Share of children on a plan") for t in texts)
+    assert len(document.inline_shapes) == 3 and len(document.tables) == 3
+
+    # remove one; the count in the navigation follows
+    page.get_by_role("button", name=f"Remove: {TREND}").click()
+    expect(page.locator(".pack-item")).to_have_count(2)
+    expect(page.locator("#pack-count")).to_have_text(" (2)")
+    assert page.console_errors == []
+
+
+def test_an_empty_pack_says_so_and_offers_the_ready_made_packs(page, server):
+    page.goto(server + "/pack")
+    expect(page.locator(".pack-empty")).to_be_visible()
+    links = page.locator(".pack-presets a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert "/pack.docx?preset=annual-report" in hrefs and "/pack.pptx?preset=themes" in hrefs
+    assert _serious(page) == []
+
+
+@pytest.mark.parametrize("path", ["/child-protection-plans", "/pack"])
+def test_pages_print_to_a4_without_controls(page, server, path):
+    page.goto(server + path)
+    if path != "/pack":
+        _drawn(page)
+    page.emulate_media(media="print")
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    hidden = page.evaluate("""() => Array.from(document.querySelectorAll(
+        'nav, button, .downloads, .controls, .pack-control'))
+        .filter(e => getComputedStyle(e).display !== 'none').length""")
+    assert hidden == 0
+    if path != "/pack":
+        widths = page.evaluate("() => Array.from(document.querySelectorAll("
+                               "'.chart-card .main-svg')).map(s => s.getBoundingClientRect()"
+                               ".width)")
+        assert widths and max(widths) <= 681  # A4 text width at 96 px per inch
+        assert page.locator(".chart-card .source").first.is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf[:5] == b"%PDF-"

@@ -1,0 +1,365 @@
+"""Committee packs: the Word and PowerPoint files for every preset, opened and checked
+against the chart registry and the Parquet files; the download route; the CLI; the PDF."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from pptx import Presentation
+
+pytestmark = pytest.mark.filterwarnings("ignore:The kopts argument:UserWarning")
+
+PNG_SIZE = (2000, 1240)  # export.PNG_SCALE × figures.EXPORT_WIDTH, EXPORT_HEIGHT
+
+
+def png_size(blob: bytes) -> tuple[int, int]:
+    assert blob[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return struct.unpack(">II", blob[16:24])
+
+
+def number(text: str) -> float | None:
+    return float(text.replace(",", "")) if text else None
+
+
+@pytest.fixture(scope="module")
+def packs(registry):
+    from dashboard import packs
+
+    return packs
+
+
+@pytest.fixture(scope="module", params=["themes", "annual-report"])
+def built(request, packs):
+    """Each preset rendered once, written as Word and PowerPoint."""
+    items = packs.preset_items(request.param)
+    pack = packs.prepare(items, title=packs.PRESETS[request.param], period="2011-12")
+    return {"preset": request.param, "items": items, "pack": pack,
+            "docx": Document(io.BytesIO(packs.to_docx(pack))),
+            "pptx": Presentation(io.BytesIO(packs.to_pptx(pack)))}
+
+
+@pytest.fixture(scope="module")
+def parquet_rows(processed):
+    """Every published row of every processed dataset, keyed as a chart's data rows are."""
+    keys = set()
+    for path in processed.path.glob("*.parquet"):
+        frame = pd.read_parquet(path)
+        if not {"measure", "value", "period_end", "area_code"} <= set(frame.columns):
+            continue
+        keys |= set(zip(frame["measure"], frame["area_code"], frame["breakdown_value"],
+                        frame["period_end"].astype(str), frame["value"].round(9), strict=True))
+    return keys
+
+
+def test_presets_follow_the_pages(packs, registry):
+    pages = packs.theme_pages()
+    names = [name for name, _ in pages]
+    assert names[:3] == ["Contacts & referrals", "Section 47 & conferences",
+                         "Child protection plans"]
+    themes = [i.chart_id for i in packs.preset_items("themes")]
+    assert themes == [charts[0].id for _, charts in pages]
+    assert "cp-trend" in themes and "s47-funnel" in themes
+    every = [i.chart_id for i in packs.preset_items("annual-report")]
+    assert sorted(every) == sorted(registry.REGISTRY) and len(every) == len(set(every))
+    assert all(i.state == () for i in packs.preset_items("annual-report"))
+
+
+def _chart_headings(document) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name == "Heading 1"
+            and not p.text.startswith("Appendix")]
+
+
+def test_word_document_has_every_chart_with_its_words_and_image(built):
+    document, pack = built["docx"], built["pack"]
+    charts = pack.charts
+    # every chart is in, except any whose data is not built here (the official releases,
+    # when the test machine has none): those are named on the cover instead
+    assert [c.item for c in charts] == [i for i in built["items"] if i.chart_id not in {
+        chart.id for chart, _ in pack.missing}]
+    assert all("dfe_" in why for _, why in pack.missing), pack.missing
+    assert _chart_headings(document) == [c.chart.name for c in charts]
+    texts = [p.text for p in document.paragraphs]
+    for c in charts:
+        result = c.chart.render(c.item.state_dict())
+        assert c.finding == result.title  # the computed finding, never typed
+        assert result.title in texts
+        assert result.subtitle in texts
+        assert f"Source: {result.source}" in texts
+        for note in result.notes:
+            assert f"Note: {note}" in texts
+    # cover
+    assert texts[0] == packs_title(built)
+    assert "Authority: Dudley" in texts and "Period: 2011-12" in texts
+    assert any(t.startswith("Produced: ") for t in texts)
+    # one picture per chart: a 2000 × 1240 PNG with alt text naming the finding
+    shapes = list(document.inline_shapes)
+    assert len(shapes) == len(charts)
+    for shape, c in zip(shapes, charts, strict=True):
+        doc_pr = shape._inline.docPr
+        assert c.result.title in doc_pr.get("descr")
+        assert doc_pr.get("title") == c.chart.name
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        blob = document.part.related_parts[blip.embed].blob
+        assert png_size(blob) == PNG_SIZE
+
+
+def packs_title(built) -> str:
+    from dashboard import packs
+
+    return packs.PRESETS[built["preset"]]
+
+
+def test_word_document_has_contents_and_page_numbers(built):
+    document, pack = built["docx"], built["pack"]
+    body = document.element.body
+    instructions = [t.text for t in body.iter(qn("w:instrText"))]
+    assert any(i.strip().startswith("TOC") for i in instructions)
+    contents = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    assert contents == [f"{c.chart.name}: {c.result.title}" for c in pack.charts] + [
+        "Appendix: the figures behind each chart"]
+    footer = document.sections[0].footer
+    assert "PAGE" in [t.text.strip() for t in footer._element.iter(qn("w:instrText"))]
+    # the appendix is a landscape A4 section, with the same footer
+    appendix = document.sections[-1]
+    assert appendix.page_width > appendix.page_height
+    assert appendix.footer.is_linked_to_previous
+
+
+def _appendix_table(table) -> pd.DataFrame:
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def test_word_appendix_tables_are_the_chart_tables_and_the_parquet_values(built, parquet_rows):
+    from dashboard import packs
+
+    document, pack = built["docx"], built["pack"]
+    assert len(document.tables) == len(pack.charts)
+    texts = [p.text for p in document.paragraphs]
+    for table, c in zip(document.tables, pack.charts, strict=True):
+        assert f"Table {c.number}: {c.chart.name}" in texts
+        shown = _appendix_table(table)
+        expected = c.result.table()
+        shown_key, sources = packs.sources_key(expected)
+        assert list(shown.columns) == list(shown_key.columns)
+        if len(sources) == 1:
+            assert f"Source of every figure: {sources[0]}" in texts
+        else:
+            for i, source in enumerate(sources, start=1):
+                assert f"S{i}: {source}" in texts
+        for column in ("Period", "Area", "Measure", "Breakdown", "Unit", "Status"):
+            assert shown[column].tolist() == expected[column].fillna("").astype(str).tolist()
+        values = [number(v) for v in shown["Value"]]
+        assert values == [None if pd.isna(v) else float(v) for v in expected["Value"]]
+        # and those are the Parquet figures, row for row (except figures the page works
+        # out itself, such as shares or a pooled average, whose source says so)
+        data = c.result.data
+        for row, value in zip(data.itertuples(), values, strict=True):
+            if value is None or str(row.source).startswith("Derived from"):
+                continue
+            assert (row.measure, row.area_code, row.breakdown_value, str(row.period_end),
+                    round(value, 9)) in parquet_rows
+
+
+def test_slides_have_the_finding_the_image_the_source_and_the_table_in_notes(built):
+    deck, pack = built["pptx"], built["pack"]
+    slides = list(deck.slides)
+    assert len(slides) == len(pack.charts) + 1  # a title slide, then one per chart
+    assert slides[0].shapes.title.text == packs_title(built)
+    for slide, c in zip(slides[1:], pack.charts, strict=True):
+        assert slide.shapes.title.text == c.result.title
+        pictures = [s for s in slide.shapes if s.shape_type == 13]
+        assert len(pictures) == 1
+        picture = pictures[0]
+        assert png_size(picture.image.blob) == PNG_SIZE
+        assert c.result.title in picture._element.nvPicPr.cNvPr.get("descr")
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        assert f"Source: {c.result.source}" in texts
+        notes = slide.notes_slide.notes_text_frame.text.split("\n")
+        start = notes.index("Data table")
+        header = notes[start + 1].split("\t")
+        rows = [line.split("\t") for line in notes[start + 2:]]
+        table = c.result.table()
+        assert header == list(table.columns)
+        assert len(rows) == len(table)
+        assert [number(r[header.index("Value")]) for r in rows] == [
+            None if pd.isna(v) else float(v) for v in table["Value"]]
+        assert [r[0] for r in rows] == table["Period"].tolist()
+
+
+def test_one_image_per_chart_is_rendered_and_shared(built):
+    """The same PNG bytes go into the document and the slides."""
+    pack, deck = built["pack"], built["pptx"]
+    slides = list(deck.slides)[1:]
+    for slide, c in zip(slides, pack.charts, strict=True):
+        picture = next(s for s in slide.shapes if s.shape_type == 13)
+        assert picture.image.blob == c.png
+
+
+def test_a_chart_without_data_is_left_out_and_named_on_the_cover(packs, registry,
+                                                                 monkeypatch):
+    import dataclasses
+
+    from dashboard.data import DataUnavailable
+
+    def unavailable(_state):
+        raise DataUnavailable("cp_plans.parquet has not been built")
+
+    chart = registry.get("cp-trend")
+    monkeypatch.setitem(registry.REGISTRY, "cp-trend",
+                        dataclasses.replace(chart, build=unavailable))
+    items = packs.decode_items("cp-trend,cp-category")
+    pack = packs.prepare(items, images=False)
+    assert [c.chart.id for c in pack.charts] == ["cp-category"]
+    assert pack.charts[0].number == 1
+    document = Document(io.BytesIO(packs.to_docx(pack)))
+    assert _chart_headings(document) == ["Category of harm"]
+    cover = " ".join(p.text for p in document.paragraphs[:8])
+    assert "Not included, because their figures are not available: Children on plans" in cover
+    with pytest.raises(packs.PackError):
+        packs.prepare(items[:1], images=False)
+
+
+def test_a_chosen_state_is_drawn_as_chosen(packs):
+    items = packs.decode_items("cp-category;show=shares,cp-trend")
+    assert [i.chart_id for i in items] == ["cp-category", "cp-trend"]
+    pack = packs.prepare(items, images=False)
+    assert pack.charts[0].result.subtitle.startswith("Share of children")
+    assert pack.period == "2011-12"  # the latest year in the figures
+    assert pack.charts[0].png is None
+
+
+def test_items_are_encoded_compactly_and_checked(packs):
+    items = [packs.make_item("cp-rates", {"rate": "new", "comparator": "both"}),
+             packs.make_item("s47-funnel", {"year": "average"}), packs.make_item("cp-trend")]
+    text = packs.encode_items(items)
+    assert text == "cp-rates;rate=new,s47-funnel;year=average,cp-trend"  # defaults left out
+    assert packs.decode_items(text) == items
+    assert packs.items_from_json([i.to_json() for i in items]) == items
+    for bad in ["nope", "../../etc/passwd", "cp-trend;show=shares", "cp-category;show=x",
+                "cp-category;show", "cp-category;show=counts;show=shares", "", ",",
+                "CP-TREND", "cp-trend/..", ",".join(["cp-trend"] * (packs.MAX_ITEMS + 1))]:
+        with pytest.raises(packs.PackError):
+            packs.decode_items(bad)
+    for bad in [{"id": "nope"}, {"id": "cp-trend", "state": "x"}, "cp-trend", None]:
+        with pytest.raises(packs.PackError):
+            packs.items_from_json([bad])
+    with pytest.raises(packs.PackError):
+        packs.preset_items("everything")
+    with pytest.raises(packs.PackError):
+        packs.clean_label("a\x00b", "title")
+    assert packs.clean_label("  2011-12  ", "period") == "2011-12"
+
+
+@pytest.fixture(scope="module")
+def client(registry):
+    from dashboard.app import app
+
+    return app.server.test_client()
+
+
+def test_the_download_route_builds_a_pack(client):
+    response = client.get("/pack.docx?items=cp-trend,cp-category%3Bshow%3Dshares"
+                          "&period=2010-11&title=Scrutiny+board")
+    assert response.status_code == 200
+    assert response.mimetype.endswith("wordprocessingml.document")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="pack-custom-') and \
+        disposition.endswith('.docx"')
+    document = Document(io.BytesIO(response.data))
+    assert _chart_headings(document) == ["Children on plans, new plans and ended plans",
+                                         "Category of harm"]
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "Scrutiny board" and "Period: 2010-11" in texts
+    deck = client.get("/pack.pptx?items=cp-trend")
+    assert deck.status_code == 200
+    assert len(Presentation(io.BytesIO(deck.data)).slides) == 2
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/pack.exe?items=cp-trend", 404),
+    ("/pack.docx.exe?items=cp-trend", 404),
+    ("/pack.docx", 400),
+    ("/pack.docx?items=", 400),
+    ("/pack.docx?items=not-a-chart", 400),
+    ("/pack.docx?items=..%2F..%2Fetc%2Fpasswd", 400),
+    ("/pack.docx?items=cp-trend%3Bshow%3Dshares", 400),
+    ("/pack.docx?items=cp-trend&preset=themes", 400),
+    ("/pack.docx?preset=../themes", 400),
+    ("/pack.docx?items=cp-trend&title=" + "x" * 200, 400),
+    ("/pack.docx?items=cp-trend&period=a%07b", 400),
+])
+def test_the_download_route_refuses_anything_unknown(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert not response.data.startswith(b"PK")
+
+
+def test_the_cli_writes_the_files(registry, tmp_path, capsys):
+    from dashboard import pack_cli
+
+    assert pack_cli.main(["--chart", "cp-trend", "--chart", "cp-category;show=shares",
+                          "--out", str(tmp_path), "--name", "board"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["board.docx", "board.pptx"]
+    document = Document(tmp_path / "board.docx")
+    assert len(document.inline_shapes) == 2
+    assert "2 charts in" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        pack_cli.main(["--chart", "nope", "--out", str(tmp_path)])
+
+
+needs_pdf_tools = pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftoppm")),
+    reason="needs LibreOffice and poppler-utils (apt: libreoffice-writer-nogui poppler-utils)")
+
+
+@needs_pdf_tools
+def test_the_pdf_has_the_cover_and_the_charts(packs, tmp_path):
+    from PIL import Image
+
+    items = packs.preset_items("themes")
+    pdf = packs.build(items, ("pdf",), period="2011-12")["pdf"]
+    assert pdf[:5] == b"%PDF-"
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                          check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines()
+                     if line.startswith("Pages:")))
+    assert pages >= 2 + len(items)  # cover, contents, a page per chart, the appendix
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Authority: Dudley" in text and "Page 1 of" in text
+    for n in (1, 3):
+        subprocess.run(["pdftoppm", "-r", "40", "-png", "-singlefile", "-f", str(n), "-l",
+                        str(n), str(path), str(tmp_path / f"page-{n}")], check=True)
+    for name in ("page-1.png", "page-3.png"):  # the cover, and the first chart
+        image = Image.open(tmp_path / name).convert("L")
+        dark = sum(image.histogram()[:200])
+        assert dark > 0.005 * image.width * image.height, f"{name} is blank"
+    # the chart page has the picture: far more ink than a page of text
+    chart_page = Image.open(tmp_path / "page-3.png").convert("L")
+    assert sum(1 for n in chart_page.histogram() if n) > 50
+
+
+def test_the_pdf_route_answers(client):
+    response = client.get("/pack.pdf?items=cp-trend")
+    if shutil.which("soffice"):
+        assert response.status_code == 200 and response.data[:5] == b"%PDF-"
+    else:
+        assert response.status_code == 503
+
+
+def test_pack_page_is_listed_in_the_navigation(registry):
+    from dashboard.app import NAV
+
+    assert ("/pack", "Committee pack") in NAV
+    assert Path(registry.__file__).parent.joinpath("pages", "pack.py").exists()
