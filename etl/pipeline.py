@@ -13,6 +13,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import config
+from .boundaries import FILE as BOUNDARY_FILE
+from .boundaries import import_boundaries
 from .config import CONTRACT_COLUMNS
 from .derive import derive
 from .errors import ETLError, Problem
@@ -40,6 +42,7 @@ class Build:
     lookups: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     releases: dict[str, dict] = field(default_factory=dict)
+    boundaries: dict = field(default_factory=dict)
 
 
 def _contract(frame: pd.DataFrame) -> pd.DataFrame:
@@ -64,6 +67,8 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
     specs = load_manifests(raw, registry)
     checks = load_checks(raw / "checks.csv")
     total = len(specs) + (len(release_files(external)) if external is not None else 0)
+    with_map = external is not None and (external / BOUNDARY_FILE).is_file()
+    total += with_map
     frames, problems = [], []
     for index, spec in enumerate(specs, start=1):
         label = f"{spec.source_id}/{spec.path.name} → {spec.dataset}"
@@ -77,7 +82,7 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
             label += f"  {len(frame)} figures"
         if progress:
             progress(index, total, label)
-    official = Official()
+    official, boundaries = Official(), {}
     if external is not None:
         def shifted(i: int, n: int, text: str) -> None:
             if progress:
@@ -87,6 +92,17 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
                                        authority or config.authority(), shifted)
         except ETLError as err:
             problems.extend(err.problems)
+        try:
+            geo = import_boundaries(external)
+        except ETLError as err:
+            problems.extend(err.problems)
+        else:
+            official.lookups.update(geo.lookups)
+            official.notes.extend(geo.notes)
+            boundaries = geo.summary
+            if with_map and progress:
+                progress(total, total, f"{BOUNDARY_FILE.as_posix()} → geo_lad  "
+                         f"{geo.summary['districts']} districts")
     if problems:
         raise ETLError(problems)
     data = pd.concat(frames, ignore_index=True)
@@ -130,7 +146,7 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
                                                             columns=FLAG_COLUMNS)],
                           ignore_index=True)
     return Build(datasets, measures.reset_index(drop=True), tables, flags, official.lookups,
-                 official.notes, official.releases)
+                 official.notes, official.releases, boundaries)
 
 
 def _parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
@@ -151,6 +167,7 @@ def write_build(result: Build, out: Path) -> dict:
         "validation_flags": len(result.flags),
         "lookups": {name: len(frame) for name, frame in sorted(result.lookups.items())},
         "releases": result.releases,
+        "boundaries": result.boundaries,
         "notes": result.notes,
     }
     writers = {f"{name}.parquet": _parquet(frame) for name, frame in result.datasets.items()}

@@ -7,13 +7,13 @@ import dash
 import numpy as np
 import pandas as pd
 
-from dashboard import data, figures, theme
+from dashboard import data, figures, official, theme
 from dashboard import format as fmt
 from dashboard.charts import ChartResult, chart, periods_of
 from dashboard.components import radio
 from dashboard.pagekit import interactive, state_from_query
 from dashboard.pagekit import layout as page_layout
-from etl import config, stats
+from etl import boundaries, config, stats
 
 PAGE = "benchmarking"
 dash.register_page(__name__, path="/benchmarking", name="Benchmarking",
@@ -44,6 +44,8 @@ CATEGORY_COLOURS = {
 VERDICT_WORDS = {"better": "better than England", "worse": "worse than England",
                  "similar": "similar to England", "higher": "higher than England",
                  "lower": "lower than England", "not compared": "not compared with England"}
+COLOUR_NOTE = ("Cell colours repeat the words: blue better, red worse, yellow similar, "
+               "purple higher, green lower, grey England.")
 SIGNIFICANCE_NOTE = ("Better, worse, higher or lower means the 95% confidence interval does "
                      "not include England's value; similar means it does. Intervals use "
                      "Byar's method for rates and Wilson's for percentages.")
@@ -84,20 +86,6 @@ def neighbours_average(rows: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
                           source_id=first["source_id"], source_table=first["source_table"])
 
 
-def release_source(dataset: str, unit: str) -> str:
-    """One short source line for a release: its title and file, and how rates were made."""
-    tables = data.tables()
-    rows = tables[(tables["dataset"] == dataset) & (tables["source_id"] == dataset)]
-    if rows.empty:
-        return "Department for Education official statistics"
-    row = rows.iloc[0]
-    text = f"{row['source_title']}, {row['file'].split('/')[-1]}"
-    if unit == "rate_per_10000":
-        text += ("; rates worked out per 10,000 children aged 0 to 17 from ONS mid-year "
-                 "population estimates for the year before")
-    return text
-
-
 def _series(slug: str) -> tuple[pd.DataFrame, pd.Series]:
     dataset, measure = INDICATORS[slug]
     rows = data.dataset(dataset)
@@ -134,7 +122,7 @@ def bm_trend(state: dict) -> ChartResult:
     return ChartResult(fig, shown.drop(columns=["order"]), title,
                        f"{info['label']} ({fmt.unit_label(info['unit'])}), "
                        f"{periods_of(shown)}",
-                       release_source(INDICATORS[state["indicator"]][0], info["unit"]),
+                       official.release_source(INDICATORS[state["indicator"]][0], info["unit"]),
                        [SIGNIFICANCE_NOTE, "The neighbours' line combines the ten statistical "
                         "neighbours' children and events into one rate."])
 
@@ -168,7 +156,7 @@ def bm_ranked(state: dict) -> ChartResult:
     return ChartResult(fig, las, title,
                        f"{info['label']} ({fmt.unit_label(info['unit'])}), "
                        f"{periods_of(las)}, local authorities {where}",
-                       release_source(INDICATORS[state["indicator"]][0], info["unit"]),
+                       official.release_source(INDICATORS[state["indicator"]][0], info["unit"]),
                        ["The dashed line is England's figure."])
 
 
@@ -194,7 +182,7 @@ def bm_grid(state: dict) -> ChartResult:
         england = at[at["area_code"] == ENGLAND]
         bench = float(england["value"].iloc[0]) if len(england) else np.nan
         label = f"{info['label']} ({period})"
-        sources.append(release_source(INDICATORS[slug][0], info["unit"]).split(";")[0])
+        sources.append(official.release_source(INDICATORS[slug][0], info["unit"]).split(";")[0])
         neighbours = neighbours_average(at, codes)
         for column, row_frame, code in (
                 (mine.iloc[0]["area_name"], at[at["area_code"] == me], me),
@@ -212,7 +200,7 @@ def bm_grid(state: dict) -> ChartResult:
             else:
                 category = row.get("compared_with_england")
                 category = category if isinstance(category, str) else "not compared"
-            word = "" if category == "England" else f"<br>{category}"
+            word = "" if category == "England" else f" · {category}"
             cells.append({"row": label, "column": column,
                           "text": f"{fmt.short(row['value'], row['unit'])}{word}",
                           "category": category})
@@ -222,12 +210,112 @@ def bm_grid(state: dict) -> ChartResult:
     table = pd.concat(used, ignore_index=True)
     counts = grid[grid["column"] == grid["column"].iloc[0]]["category"].value_counts()
     summary = ", ".join(f"{n} {c}" for c, n in counts.items())
-    return ChartResult(fig, table, f"Against England, the latest figures are: {summary}",
+    local = grid["column"].iloc[0]
+    return ChartResult(fig, table, f"{local}'s latest figures against England: {summary}",
                        "Latest year of each indicator: the authority, its statistical "
                        "neighbours combined, the West Midlands and England",
                        "; ".join(dict.fromkeys(sources)),
-                       [SIGNIFICANCE_NOTE, "Rates are worked out per 10,000 children aged 0 "
-                        "to 17 from ONS mid-year population estimates for the year before."])
+                       [SIGNIFICANCE_NOTE, COLOUR_NOTE, "Rates are worked out per 10,000 "
+                        "children aged 0 to 17 from ONS mid-year population estimates for "
+                        "the year before."])
+
+
+KEY_TITLES = {"rate_per_10000": "Per 10,000 children", "percent": "Percentage"}
+MAP_TOLERANCE_M = {"region": 100, "england": 400}  # simplify more for all England
+BOUNDARY_SOURCE = ("boundaries: ONS local authority districts (December 2013, generalised); "
+                   "contains OS data © Crown copyright and database right")
+
+
+def _names(codes: list[str], names: dict[str, str]) -> str:
+    """Authorities' names as a list in words (semicolons when a name has a comma)."""
+    listed = sorted(str(names.get(c, c)) for c in codes)
+    if len(listed) < 2:
+        return "".join(listed)
+    comma = any("," in name for name in listed)
+    return ("; " if comma else ", ").join(listed[:-1]) + f"{';' if comma else ''} and " \
+        + listed[-1]
+
+
+def map_shapes(las: pd.DataFrame, scope: str) -> tuple[pd.DataFrame, boundaries.Match]:
+    """The rings to draw for each authority in ``las``, each tagged with its ``area_code``."""
+    geo = data.frame("geo_lad")
+    try:
+        lookup = data.frame("dfe_ltla_utla")
+    except data.DataUnavailable:
+        lookup = None
+    match = boundaries.match_districts(las, geo, lookup)
+    shapes = geo.merge(match.districts, on="lad_code", how="inner")
+    return boundaries.at_tolerance(shapes, MAP_TOLERANCE_M[scope]), match
+
+
+@chart("bm-map", PAGE, "Map of authorities' rates",
+       options={"indicator": OPTIONS["indicator"], "scope": OPTIONS["scope"]})
+def bm_map(state: dict) -> ChartResult:
+    rows, info = _series(state["indicator"])
+    me = _authority()
+    las = rows[rows["geographic_level"] == "local_authority"]
+    mine = las[(las["area_code"] == me)].dropna(subset=["value"])
+    period_start = (mine if not mine.empty else las.dropna(subset=["value"]))[
+        "period_start"].max()
+    las = las[las["period_start"] == period_start]
+    las = las[las["status"].ne("z").fillna(True)]  # "not applicable": gone by that year
+    region = state["scope"] == "region"
+    if region:
+        las = las[las["region_code"] == REGION]
+    las = las.sort_values("area_name").reset_index(drop=True)
+    shapes, match = map_shapes(las, state["scope"])
+    names = dict(zip(las["area_code"], las["area_name"], strict=True))
+    unmatched = list(match.unmatched)
+    on_map = f"Not drawn (no boundary for their code): {_names(unmatched, names)}." \
+        if unmatched else None
+    where = "West Midlands authorities" if region else "authorities in England"
+    unit = info["unit"]
+    fig = figures.polygon_map(shapes, las, highlight=me, unit=unit, labels=region,
+                              legend_title=KEY_TITLES.get(unit, fmt.unit_label(unit)),
+                              note=on_map, height=640 if region else 760,
+                              decimals=4 if region else 3)
+    edges = figures.class_breaks(las["value"])
+    n = len(edges) - 1
+    row = las[las["area_code"] == me]
+    if row.empty or pd.isna(row["value"].iloc[0]):
+        title = f"No figure for the authority in {periods_of(las)}: it is shaded as no data"
+    else:
+        row = row.iloc[0]
+        band = figures.class_of(row["value"], edges)
+        words = (f"the highest of {n} bands" if band == n - 1 else
+                 f"the lowest of {n} bands" if band == 0 else
+                 f"band {band + 1} of {n} (1 = lowest)")
+        valued = las.dropna(subset=["value"])
+        position = int((valued["value"] > row["value"]).sum()) + 1
+        rank = f"{_ordinal(position)} highest" if position > 1 else "highest"
+        title = (f"{info['label']} {fmt.period_words(row['period'], row['period_type'])}: "
+                 f"{row['area_name']} ({fmt.short(row['value'], unit)}) is in {words} "
+                 f"and ranks {rank} of {len(valued)} {where}")
+    by_how = match.districts.drop_duplicates("area_code").groupby("how")["area_code"].apply(
+        list).to_dict()
+    blank = las.loc[las["value"].isna(), "area_code"].tolist()
+    notes = [f"Shades are quantile bands of the {len(las) - len(blank)} {where} with a "
+             "figure" + (f"; grey hatching: no figure published for {_names(blank, names)}"
+                         if 0 < len(blank) <= 8 else f"; grey hatching: no figure published "
+                         f"for {len(blank)} authorities" if blank else "") + "."]
+    counties = by_how.get("county: its districts", [])
+    rebuilt = [c for how in ("2013 districts it replaced", "districts named", "same name")
+               for c in by_how.get(how, [])]
+    drawn = []
+    if counties:
+        drawn.append(f"counties ({_names(counties, names)}) as the union of their districts"
+                     if region else f"the {len(counties)} counties as the union of their "
+                     "districts")
+    if rebuilt:
+        drawn.append(f"{_names(rebuilt, names)} from the 2013 districts they replaced")
+    if drawn:
+        notes.append("Drawn " + "; ".join(drawn) + ".")
+    notes.append(on_map or f"All {len(las)} {where} are drawn.")
+    measure = info["label"] if fmt.unit_label(unit) in info["label"] else \
+        f"{info['label']} ({fmt.unit_label(unit)})"
+    return ChartResult(fig, las, title, f"{measure}, {periods_of(las)}, {where}",
+                       official.release_source(INDICATORS[state["indicator"]][0], unit)
+                       + "; " + BOUNDARY_SOURCE, notes)
 
 
 def _summary() -> list[str]:

@@ -23,7 +23,7 @@ NEIGHBOURS = ["Rotherham", "Telford and Wrekin", "Medway", "Wigan", "Doncaster",
 
 def test_every_chart_renders_for_every_option(registry):
     charts = registry.on_page("benchmarking")
-    assert {c.id for c in charts} == {"bm-trend", "bm-ranked", "bm-grid"}
+    assert {c.id for c in charts} == {"bm-trend", "bm-ranked", "bm-grid", "bm-map"}
     for c in charts:
         for key, values in c.options.items():
             for value in values:
@@ -112,6 +112,7 @@ def test_a_new_release_shows_on_the_page_without_code_changes(tmp_path):
     source = config.external_dir() / "dfe"
     folder = tmp_path / "external" / "dfe"
     shutil.copytree(source, folder)
+    shutil.copytree(source.parent / "boundaries", folder.parent / "boundaries")  # the map
     for path in list(folder.glob("*.csv")):
         path.rename(path.with_name(path.name.replace("_2024", "_2025")
                                    .replace("_2023.csv", "_2024.csv")))
@@ -140,3 +141,125 @@ def test_a_new_release_shows_on_the_page_without_code_changes(tmp_path):
     rates = pd.read_parquet(out / "dfe_children_in_need.parquet")
     assert not np.isnan(rates[(rates["area_code"] == DUDLEY) & (rates["period"] ==
                                                                 "2025-03-31")]["value"]).any()
+
+
+# ---------------------------------------------------------------- the map
+
+WEST_MIDLANDS = {"Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall",
+                 "Wolverhampton", "Herefordshire, County of", "Shropshire", "Stoke-on-Trent",
+                 "Telford and Wrekin", "Staffordshire", "Warwickshire", "Worcestershire"}
+
+
+def _areas(fig) -> dict[str, object]:
+    """The filled traces, one per authority, by the name their hover text gives."""
+    return {t.text.split(":")[0]: t for t in fig.data if t.fill == "toself"}
+
+
+@pytest.mark.parametrize("scope", ["region", "england"])
+def test_map_draws_every_authority_offline_with_dudley_outlined(registry, scope):
+    from dashboard import figures
+
+    result = registry.get("bm-map").render({"indicator": "cla", "scope": scope})
+    fig = result.figure
+    assert {t.type for t in fig.data} == {"scatter"}  # no tiles, no WebGL
+    assert not fig.layout.xaxis.visible and fig.layout.yaxis.scaleanchor == "x"
+    outline = [t for t in fig.data if t.name == "Dudley (outlined)"]
+    assert len(outline) == 1 and outline[0].line.width >= 3
+    assert outline[0].line.color == figures.MAP_HIGHLIGHT and outline[0].fill in (None, "none")
+    ys = [y for y in outline[0].y if y is not None]
+    assert min(ys) > 52.38 and max(ys) < 52.58  # Dudley's latitude
+    areas = _areas(fig)
+    assert areas["Dudley"].text.startswith("Dudley: ") and "per 10,000" in areas["Dudley"].text
+    assert areas["Dudley"].hoveron == "fills"
+    # the table view is the authorities' own rows, for Dudley's latest year
+    las = result.data
+    assert las["geographic_level"].eq("local_authority").all() and las["period"].nunique() == 1
+    assert las.loc[las["area_code"] == DUDLEY, "period"].iloc[0] == "2024-03-31"
+    assert set(areas) == set(las["area_name"])
+    assert {"Period", "Area", "Value", "Source"} <= set(result.table().columns)
+    assert "Contains OS data" in result.source or "contains OS data" in result.source
+
+
+def test_west_midlands_map_covers_all_14_authorities_counties_as_districts(registry,
+                                                                           processed):
+    result = registry.get("bm-map").render({"indicator": "cin", "scope": "region"})
+    assert set(result.data["area_name"]) == WEST_MIDLANDS
+    assert result.data["region_code"].eq(REGION).all()
+    areas = _areas(result.figure)
+    assert set(areas) == WEST_MIDLANDS
+    # Worcestershire is the union of its six districts: one outline around them all
+    geo = processed.frame("geo_lad")
+    worcs = geo[geo["lad_code"].str.startswith("E0700023")
+                & geo["lad_code"].str[-1].isin(list("456789"))]
+    xs = [x for x in areas["Worcestershire"].x if x is not None]
+    assert len(xs) < sum(len(v) for v in worcs["lon"])  # inner district edges gone
+    assert "All 14 West Midlands authorities are drawn." in result.notes
+    assert any("Staffordshire, Warwickshire and Worcestershire" in n for n in result.notes)
+    # every authority labelled with its name and value, Dudley's in bold
+    labels = " ".join(a.text for a in result.figure.layout.annotations)
+    for name in WEST_MIDLANDS - {"Dudley"}:
+        assert name in labels, name
+    assert "<b>Dudley</b>" in labels
+    value = result.data.loc[result.data["area_code"] == DUDLEY, "value"].iloc[0]
+    assert f"Dudley ({value:g})" in result.title and "of 14 West Midlands" in result.title
+
+
+def test_england_map_says_which_authorities_could_not_be_drawn(registry, monkeypatch):
+    from etl import boundaries
+
+    full = registry.get("bm-map").render({"indicator": "cin", "scope": "england"})
+    assert f"All {len(full.data)} authorities in England are drawn." in full.notes
+    assert set(_areas(full.figure)) == set(full.data["area_name"])
+
+    # Without the table of authorities created since 2013, those have no boundary
+    monkeypatch.setattr(boundaries, "SUCCESSORS", {})
+    result = registry.get("bm-map").render({"indicator": "cin", "scope": "england"})
+    note = next(n for n in result.notes if n.startswith("Not drawn"))
+    missing = ["Buckinghamshire", "Cumberland", "Dorset", "North Northamptonshire",
+               "North Yorkshire", "Somerset", "Suffolk", "West Northamptonshire",
+               "Westmorland and Furness"]
+    for name in missing:
+        assert name in note, name
+    drawn = set(_areas(result.figure))
+    assert not drawn & set(missing)
+    assert "Bournemouth, Christchurch and Poole" in drawn  # matched by its districts' names
+    on_map = [a.text for a in result.figure.layout.annotations if "Not drawn" in a.text]
+    assert len(on_map) == 1 and "Westmorland" in on_map[0]  # said on the map itself
+
+
+def test_map_quantile_bands_and_no_data_areas():
+    from dashboard import figures
+
+    square = {"lon": [[0, 1, 1, 0, 0]], "lat": [[52, 52, 53, 53, 52]]}
+    shapes = pd.DataFrame([{"area_code": f"A{i}", "lon": [v + 2 * i for v in square["lon"][0]],
+                            "lat": square["lat"][0], "hole": False} for i in range(7)])
+    values = pd.DataFrame({"area_code": [f"A{i}" for i in range(7)],
+                           "area_name": [f"Area {i}" for i in range(7)],
+                           "value": [1, 2, 3, 4, 5, 6, None], "unit": "rate_per_10000"})
+    edges = figures.class_breaks(values["value"])
+    assert edges == [1, 2, 3, 4, 5, 6]
+    assert [figures.class_of(v, edges) for v in values["value"]] == [0, 0, 1, 2, 3, 4, None]
+    fig = figures.polygon_map(shapes, values, highlight="A3")
+    fills = {t.text.split(":")[0]: t for t in fig.data if t.fill == "toself"}
+    assert fills["Area 0"].fillcolor == figures.MAP_BLUES[0]
+    assert fills["Area 5"].fillcolor == figures.MAP_BLUES[4]
+    assert fills["Area 6"].fillcolor == figures.MAP_NO_DATA and fills["Area 6"].fillpattern.shape
+    assert fills["Area 6"].text == "Area 6: no figure published"
+    key = " ".join(a.text for a in fig.layout.annotations)
+    for text in ("1 to 2", "5 to 6", "No figure published", "Area 3 (outlined)"):
+        assert text in key
+    assert figures.class_breaks([7, 7, 7]) == [7, 7]  # one value: one band
+    assert figures.class_breaks([]) == []
+
+
+def test_map_png_export_is_a_valid_image(registry):
+    import struct
+
+    from dashboard import export
+
+    result = registry.get("bm-map").render({"indicator": "cp-plans", "scope": "region"})
+    png = export.render(result, "png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (2000, 1240)
+    assert len(png) > 50_000  # a drawn map, not an empty frame
