@@ -507,6 +507,7 @@ def polygon_map(shapes: pd.DataFrame, values: pd.DataFrame, highlight: str | Non
         c = class_of(value_of.get(code), edges)
         areas.append((n if c is None else c, names.get(code, str(code)), code, rows))
     areas.sort(key=lambda a: (a[0], a[1]))
+    annotations: list[dict] = []  # added in one go: one by one is quadratic
     fig = go.Figure()
     centres, fills, outlines, boxes = {}, {}, {}, {}
     for rank, name, code, rows in areas:
@@ -560,17 +561,17 @@ def polygon_map(shapes: pd.DataFrame, values: pd.DataFrame, highlight: str | Non
         cx, cy = centres[code]
         if code in places:
             lx, ly, side = places[code]
-            fig.add_annotation(x=cx, y=cy, ax=lx, ay=ly, axref="x", ayref="y", text=text,
+            annotations.append(dict(x=cx, y=cy, ax=lx, ay=ly, axref="x", ayref="y", text=text,
                                showarrow=True, arrowhead=0, arrowwidth=1,
                                arrowcolor=theme.INK, xanchor="right" if side == "left"
                                else "left", align="right" if side == "left" else "left",
                                bgcolor="white", borderpad=2,
                                bordercolor=MAP_HIGHLIGHT if strong else "rgba(0,0,0,0)",
                                borderwidth=2 if strong else 0,
-                               font={"size": 12 if strong else 10, "color": theme.INK})
+                               font={"size": 12 if strong else 10, "color": theme.INK}))
         else:
-            fig.add_annotation(x=cx, y=cy, showarrow=False, text=text, font={
-                "size": 10, "color": "white" if fills[code] in MAP_DARK else theme.INK})
+            annotations.append(dict(x=cx, y=cy, showarrow=False, text=text, font={
+                "size": 10, "color": "white" if fills[code] in MAP_DARK else theme.INK}))
     sides = {side for _, _, side in places.values()}
     left = x_lo - pad - (120 * px if "left" in sides else 0)
     right = x_hi + pad + (120 * px if "right" in sides else 0)
@@ -583,9 +584,10 @@ def polygon_map(shapes: pd.DataFrame, values: pd.DataFrame, highlight: str | Non
         key.append(("No figure published", "square", MAP_NO_DATA, MAP_OUTLINE, 1))
     key_x = right + 16 * px
     key_y = [y_hi - 20 * px * (i + 1) for i in range(len(key))]
-    fig.add_annotation(x=key_x - 8 * px, y=y_hi, text=f"<b>{legend_title or fmt.unit_label(unit)}"
-                       "</b>", showarrow=False, xanchor="left", yanchor="middle",
-                       font={"size": 12, "color": theme.INK})
+    key_title = legend_title or fmt.unit_label(unit)
+    annotations.append(dict(x=key_x - 8 * px, y=y_hi, text=f"<b>{key_title}</b>",
+                            showarrow=False, xanchor="left", yanchor="middle",
+                       font={"size": 12, "color": theme.INK}))
     xs, ys = [key_x] * len(key), list(key_y)
     symbols = [e[1] for e in key]
     colours_ = [e[2] for e in key]
@@ -602,13 +604,13 @@ def polygon_map(shapes: pd.DataFrame, values: pd.DataFrame, highlight: str | Non
                              marker={"symbol": symbols, "size": 14, "color": colours_,
                                      "line": {"color": lines, "width": widths}}))
     for (text, *_), y in zip(key, key_y, strict=True):
-        fig.add_annotation(x=key_x + 12 * px, y=y, text=text, showarrow=False,
-                           xanchor="left", font={"size": 12, "color": theme.INK})
+        annotations.append(dict(x=key_x + 12 * px, y=y, text=text, showarrow=False,
+                           xanchor="left", font={"size": 12, "color": theme.INK}))
     if note:
-        fig.add_annotation(text=_wrap(note, 60), xref="paper", yref="paper", x=0, y=0,
+        annotations.append(dict(text=_wrap(note, 60), xref="paper", yref="paper", x=0, y=0,
                            xanchor="left", yanchor="bottom", showarrow=False, align="left",
                            bgcolor="rgba(255,255,255,0.85)", font={"size": 11,
-                                                                    "color": theme.INK})
+                                                                    "color": theme.INK}))
     widest = max([len(e[0]) for e in key] + [len(legend_title or fmt.unit_label(unit))])
     fig.update_layout(template=theme.TEMPLATE, height=height, showlegend=False,
                       hovermode="closest", plot_bgcolor="white",
@@ -618,4 +620,5 @@ def polygon_map(shapes: pd.DataFrame, values: pd.DataFrame, highlight: str | Non
     fig.update_yaxes(visible=False, showgrid=False, zeroline=False, rangemode="normal",
                      range=[y_lo - 0.02 * span, y_hi + 0.04 * span], scaleanchor="x",
                      scaleratio=1)
+    fig.update_layout(annotations=[*fig.layout.annotations, *annotations])
     return fig
