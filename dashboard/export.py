@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import shutil
 import threading
@@ -21,6 +22,7 @@ from .figures import EXPORT_HEIGHT, EXPORT_WIDTH
 HERE = Path(__file__).resolve().parent
 WRAPPER = HERE / "bin" / "chromium-headless"
 PNG_SCALE = 2  # 2000 × 1240 px: sharp at A4 width
+WARM_VIEWS_PER_CHART = 40  # views of each chart drawn into the cache at start-up
 _lock = threading.Lock()
 _server_started = False
 
@@ -67,8 +69,9 @@ def _browser_ready() -> None:
 
 
 def warm_up() -> threading.Thread:
-    """In the background: draw every chart once (so first visits come from the cache) and
-    start the image renderer (so the first download is quick)."""
+    """In the background: draw every chart once (so first visits come from the cache),
+    start the image renderer (so the first download is quick), then draw the other
+    views of each chart (so choices are quick too)."""
     def run() -> None:
         from . import charts, components
 
@@ -76,15 +79,26 @@ def warm_up() -> threading.Thread:
             with contextlib.suppress(Exception):  # a chart that fails shows its own message
                 components.chart_card(chart, {})
         with _lock:
-            _browser_ready()
-            import plotly.graph_objects as go
-            import plotly.io as pio
-
-            pio.to_image(go.Figure(), format="png", width=10, height=10)
+            _start_renderer()
+        for chart in list(charts.REGISTRY.values()):  # then every other view of each chart
+            keys = list(chart.options)
+            for values in itertools.islice(itertools.product(
+                    *(chart.options[k] for k in keys)), WARM_VIEWS_PER_CHART):
+                with contextlib.suppress(Exception):
+                    components.chart_card(chart, dict(zip(keys, values, strict=True)))
 
     thread = threading.Thread(target=run, name="kaleido-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def _start_renderer() -> None:
+    """Start kaleido's browser and draw one tiny image (call with ``_lock`` held)."""
+    _browser_ready()
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    pio.to_image(go.Figure(), format="png", width=10, height=10)
 
 
 def to_image(result: ChartResult, image_format: str) -> bytes:
