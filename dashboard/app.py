@@ -50,7 +50,10 @@ INDEX = """<!DOCTYPE html>
 def _footer() -> html.Footer:
     try:
         built = data.build_info()["built_at"].replace("T", " ")[:16]
-        when = f"Data built {built} UTC from the partnership's published annual reports."
+        official = (" and the Department for Education's official statistics"
+                    if data.build_info().get("releases") else "")
+        when = (f"Data built {built} UTC from the partnership's published annual reports"
+                f"{official}.")
     except data.DataUnavailable:
         when = "The processed data has not been built yet: run make etl."
     return html.Footer([html.P(when), html.P(LICENCE)], className="site-footer")

@@ -7,7 +7,7 @@ from dash import html
 
 from dashboard import data
 from dashboard import format as fmt
-from dashboard.app_text import LICENCE
+from dashboard.app_text import BOUNDARIES, LICENCE
 
 dash.register_page(__name__, path="/about", name="About the data", title="About the data",
                    order=99)
@@ -38,10 +38,11 @@ def layout(**_query) -> html.Div:
     flag_rows = flags.sort_values(["dataset", "check_id"])
     return html.Div([
         html.H1("About the data"),
-        html.P("Every figure on this site comes from the partnership's published annual "
-               "reports, typed in as printed and checked. Where a report's own figures "
-               "disagree with each other, the published figure is kept and the disagreement "
-               "is listed below.", className="intro"),
+        html.P("The figures on this site come from the partnership's published annual "
+               "reports, typed in as printed and checked, and from the Department for "
+               "Education's official statistics, read from its published files. Where a "
+               "source's own figures disagree with each other, the published figure is kept "
+               "and the disagreement is listed below.", className="intro"),
         html.P(f"Built {build['built_at'].replace('T', ' ')[:16]} UTC: "
                f"{build['figures']:,} figures in {len(build['datasets'])} datasets from "
                f"{build['tables']} tables."),
@@ -65,4 +66,5 @@ def layout(**_query) -> html.Div:
                  POLARITY_WORDS[r["polarity"]]] for _, r in measures.iterrows()]),
         html.H2("Licence"),
         html.P(LICENCE),
+        html.P(BOUNDARIES),
     ])
