@@ -80,3 +80,20 @@ def largest(rows: pd.DataFrame, what: str, period: str) -> str:
         whole = fmt.number(rows["value"].sum())
         return f"{text}: {fmt.number(top['value'])} of {whole} ({share:.0f}%)"
     return f"{text} ({fmt.value(top['value'], unit)})"
+
+
+def versus_shares(rows: pd.DataFrame, local: str = "Dudley") -> str:
+    """``a smaller share than West Midlands (27%) and England (28.7%)`` for one category."""
+    rows = rows.dropna(subset=["value"])
+    ours = rows[rows["area_name"] == local]
+    if ours.empty:
+        return ""
+    mine = ours["value"].iloc[0]
+    groups: dict[str, list[str]] = {"a larger share than": [], "a smaller share than": [],
+                                    "the same share as": []}
+    for _, other in rows[rows["area_name"] != local].iterrows():
+        text = f"{other['area_name']} ({fmt.short(other['value'], other['unit'])})"
+        key = ("a larger share than" if mine > other["value"] else "a smaller share than"
+               if mine < other["value"] else "the same share as")
+        groups[key].append(text)
+    return " but ".join(f"{k} {' and '.join(v)}" for k, v in groups.items() if v)

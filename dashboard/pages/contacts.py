@@ -8,6 +8,7 @@ import pandas as pd
 
 from dashboard import data, figures, official, summaries
 from dashboard import format as fmt
+from dashboard.areas import COMPARATOR_CHOICES, COMPARATORS, DUDLEY
 from dashboard.charts import ChartResult, chart, periods_of, source_of
 from dashboard.components import radio
 from dashboard.pagekit import interactive, state_from_query
@@ -17,9 +18,6 @@ PAGE = "contacts"
 dash.register_page(__name__, path="/contacts", name="Contacts & referrals",
                    title="Contacts & referrals", order=1)
 
-DUDLEY, REGION, ENGLAND = "E08000027", "E12000005", "E92000001"
-COMPARATORS = {"both": [DUDLEY, REGION, ENGLAND], "region": [DUDLEY, REGION],
-               "england": [DUDLEY, ENGLAND]}
 OPTIONS = {
     "comparator": tuple(COMPARATORS),
     "caf": ("counts", "starters"),
@@ -35,23 +33,6 @@ def _at_31_march(rows: pd.DataFrame) -> pd.DataFrame:
     ends = pd.to_datetime(out.loc[snap, "period_end"])
     out.loc[snap, "period"] = [f"{d.day} {d:%B} {d.year}" for d in ends]
     return out
-
-
-def _versus(rows: pd.DataFrame, local: str = "Dudley") -> str:
-    """``a smaller share than West Midlands (27%) and England (28.7%)`` for one category."""
-    rows = rows.dropna(subset=["value"])
-    ours = rows[rows["area_name"] == local]
-    if ours.empty:
-        return ""
-    mine = ours["value"].iloc[0]
-    groups: dict[str, list[str]] = {"a larger share than": [], "a smaller share than": [],
-                                    "the same share as": []}
-    for _, other in rows[rows["area_name"] != local].iterrows():
-        text = f"{other['area_name']} ({fmt.short(other['value'], other['unit'])})"
-        key = ("a larger share than" if mine > other["value"] else "a smaller share than"
-               if mine < other["value"] else "the same share as")
-        groups[key].append(text)
-    return " but ".join(f"{k} {' and '.join(v)}" for k, v in groups.items() if v)
 
 
 def _stated(measure: str, period_type: str | None = None) -> list[pd.Series]:
@@ -216,7 +197,7 @@ def contacts_referral_sources(state: dict) -> ChartResult:
         top = ours.sort_values("value", ascending=False).iloc[0]
         title = (f"{top['breakdown_value']} made the most referrals in Dudley in "
                  f"{top['period']} ({fmt.value(top['value'], top['unit'])})")
-        versus = _versus(rows[rows["breakdown_value"] == top["breakdown_value"]])
+        versus = summaries.versus_shares(rows[rows["breakdown_value"] == top["breakdown_value"]])
         if versus:
             title += f", {versus}"
     fig = figures.bars(rows, category="breakdown_value", series="area_name", horizontal=True,
@@ -333,9 +314,7 @@ def _summary() -> list[str]:
 def layout(**query) -> dash.html.Div:
     state = state_from_query(query, OPTIONS)
     controls = [
-        radio("contacts-comparator", "Compare with", [("both", "Region and England"),
-                                                      ("region", "West Midlands"),
-                                                      ("england", "England")],
+        radio("contacts-comparator", "Compare with", COMPARATOR_CHOICES,
               state["comparator"]),
         radio("contacts-caf", "Common assessments as", [("counts", "Numbers"),
                                                         ("starters", "Who started them")],

@@ -6,6 +6,7 @@ import dash
 
 from dashboard import data, figures, official, summaries
 from dashboard import format as fmt
+from dashboard.areas import COMPARATOR_CHOICES, COMPARATORS, DUDLEY, ENGLAND
 from dashboard.charts import ChartResult, chart, periods_of, source_of
 from dashboard.components import radio
 from dashboard.pagekit import interactive, state_from_query, year_ending_march
@@ -15,9 +16,6 @@ PAGE = "cp_plans"
 dash.register_page(__name__, path="/child-protection-plans", name="Child protection plans",
                    title="Child protection plans", order=3)
 
-DUDLEY, REGION, ENGLAND = "E08000027", "E12000005", "E92000001"
-COMPARATORS = {"both": [DUDLEY, REGION, ENGLAND], "region": [DUDLEY, REGION],
-               "england": [DUDLEY, ENGLAND]}
 RATES = {
     "on-plans": "cp_plans_rate_per_10000",
     "new": "cp_plans_new_rate_per_10000",
@@ -129,9 +127,7 @@ def layout(**query) -> dash.html.Div:
         radio("cp-rate", "Rate to compare", [("on-plans", "Children on plans"),
                                              ("new", "New plans"), ("ceased", "Ended plans"),
                                              ("repeat", "Repeat plans (%)")], state["rate"]),
-        radio("cp-comparator", "Compare with", [("both", "Region and England"),
-                                                ("region", "West Midlands"),
-                                                ("england", "England")], state["comparator"]),
+        radio("cp-comparator", "Compare with", COMPARATOR_CHOICES, state["comparator"]),
     ]
     return page_layout(PAGE, "Child protection plans",
                        "Children with a child protection plan: how many there are, the main "

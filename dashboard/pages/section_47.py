@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from dashboard import data, figures, summaries, theme
 from dashboard import format as fmt
+from dashboard.areas import COMPARATOR_CHOICES, COMPARATORS, DUDLEY
 from dashboard.charts import ChartResult, chart, periods_of, source_of
 from dashboard.components import radio
 from dashboard.pagekit import interactive, state_from_query
@@ -18,9 +19,6 @@ PAGE = "s47"
 dash.register_page(__name__, path="/section-47", name="Section 47 & conferences",
                    title="Section 47 & conferences", order=2)
 
-DUDLEY, REGION, ENGLAND = "E08000027", "E12000005", "E92000001"
-COMPARATORS = {"both": [DUDLEY, REGION, ENGLAND], "region": [DUDLEY, REGION],
-               "england": [DUDLEY, ENGLAND]}
 # The years of the report's five-year table, latest first (the default), and its average.
 # Declared here because nothing may be read at import time; a year without figures is
 # handled when the chart is drawn.
@@ -49,23 +47,6 @@ COUNTS = {
     "icpc_to_plan": "Made subject to a plan",
 }
 BANDS = ["0-10", "11-15", "16-20", "21+"]
-
-
-def _versus(rows: pd.DataFrame, local: str = "Dudley") -> str:
-    """``a larger share than England (12%) and West Midlands (11%)`` for one category."""
-    rows = rows.dropna(subset=["value"])
-    ours = rows[rows["area_name"] == local]
-    if ours.empty:
-        return ""
-    mine = ours["value"].iloc[0]
-    groups: dict[str, list[str]] = {"a larger share than": [], "a smaller share than": [],
-                                    "the same share as": []}
-    for _, other in rows[rows["area_name"] != local].iterrows():
-        text = f"{other['area_name']} ({fmt.short(other['value'], other['unit'])})"
-        key = ("a larger share than" if mine > other["value"] else "a smaller share than"
-               if mine < other["value"] else "the same share as")
-        groups[key].append(text)
-    return " but ".join(f"{k} {' and '.join(v)}" for k, v in groups.items() if v)
 
 
 def _year_rows(measures: list[str], year: str) -> pd.DataFrame:
@@ -223,7 +204,7 @@ def s47_timeliness(state: dict) -> ChartResult:
         mine = ours.iloc[0]
         title = (f"In {mine['period']}, Dudley held {fmt.value(mine['value'], mine['unit'])} "
                  "of initial conferences within 10 working days of the enquiry starting")
-        versus = _versus(first)
+        versus = summaries.versus_shares(first)
         if versus:
             title += f", {versus}"
     notes = []
@@ -275,9 +256,7 @@ def layout(**query) -> dash.html.Div:
     years = [(y, y) for y in YEARS] + [("average", "Five-year average")]
     controls = [
         radio("s47-year", "Year for the steps chart", years, state["year"]),
-        radio("s47-comparator", "Compare with", [("both", "Region and England"),
-                                                 ("region", "West Midlands"),
-                                                 ("england", "England")], state["comparator"]),
+        radio("s47-comparator", "Compare with", COMPARATOR_CHOICES, state["comparator"]),
     ]
     return page_layout(PAGE, "Section 47 & conferences",
                        "What happens after a strategy discussion: how many children have a "
