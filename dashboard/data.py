@@ -49,6 +49,11 @@ def _stamp(path: Path) -> tuple[int, int]:
     try:
         st = path.stat()
     except FileNotFoundError:
+        if path.name.startswith(("dfe_", "geo_")):
+            raise DataUnavailable(
+                "the official statistics have not been imported: save the DfE releases and "
+                "boundaries in the external folder (see the README) and run the ETL "
+                "(make etl)") from None
         raise DataUnavailable(f"{path.name} has not been built; run the ETL (make etl)") from None
     return st.st_mtime_ns, st.st_size
 

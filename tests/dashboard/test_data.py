@@ -52,3 +52,10 @@ def test_select_filters_breakdowns_and_periods(private_processed):
     assert set(cats["breakdown_value"]) == {"Neglect", "Physical", "Sexual", "Emotional",
                                             "Multiple"}
     assert data.measure("cp_plans_at_31_march")["polarity"] == "neutral"
+
+
+def test_missing_official_statistics_are_explained(private_processed):
+    (private_processed / "dfe_cp_plans.parquet").unlink()
+    with pytest.raises(data.DataUnavailable, match="official statistics have not been "
+                                                   "imported"):
+        data.dataset("dfe_cp_plans")
