@@ -26,3 +26,39 @@ def registry(processed_for_app):
     from dashboard.app import app  # noqa: F401  (importing registers the pages)
 
     return charts
+
+
+@pytest.fixture(scope="module")
+def server(processed_for_app):
+    """The dashboard served on a free localhost port, one per test module."""
+    from .browser import live_server
+
+    with live_server(processed_for_app.path) as origin:
+        yield origin
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, FLAGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page that records console errors and every request it makes."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.requests = []
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    yield pg
+    context.close()

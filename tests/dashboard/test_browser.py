@@ -12,41 +12,13 @@ import openpyxl
 import pandas as pd
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
-from .browser import ALL_CHARTS_DRAWN, CHROMIUM, FLAGS, TILES_DRAWN, live_server
+from .browser import ALL_CHARTS_DRAWN, TILES_DRAWN
 
 PAGES = ["/", "/contacts", "/section-47", "/child-protection-plans", "/children-in-care",
          "/benchmarking",
          "/racist-incidents", "/training", "/section-11", "/about", "/pack"]
 CHART_PAGES = [p for p in PAGES if p not in ("/", "/about", "/pack")]
-
-
-@pytest.fixture(scope="module")
-def server(processed_for_app):
-    with live_server(processed_for_app.path) as origin:
-        yield origin
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.console_errors = []
-    pg.requests = []
-    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
-    pg.on("request", lambda r: pg.requests.append(r.url))
-    yield pg
-    context.close()
 
 
 SHARES = {"name": "Shares (%)", "exact": True}

@@ -6,38 +6,13 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from docx import Document
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from .browser import ALL_CHARTS_DRAWN, CHROMIUM, FLAGS, live_server
+from .browser import ALL_CHARTS_DRAWN
 
 CATEGORY = "Category of harm"
 TREND = "Children on plans, new plans and ended plans"
 FUNNEL = "From strategy discussion to plan"
-
-
-@pytest.fixture(scope="module")
-def server(processed_for_app):
-    with live_server(processed_for_app.path) as origin:
-        yield origin
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.console_errors = []
-    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
-    yield pg
-    context.close()
 
 
 def _drawn(page) -> None:

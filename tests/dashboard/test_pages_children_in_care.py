@@ -1,25 +1,17 @@
 """Children in care page: every chart built through the registry, checked against the
 processed Parquet and against the figures printed in the LSCB annual report 2011-12."""
 
-import math
 
 import pandas as pd
 import pytest
 
 from dashboard.charts import TABLE_COLUMNS
 
+from .figure_values import drawn_values
+
 DUDLEY, ENGLAND = "E08000027", "E92000001"
 CHARTS = {"cic-numbers", "cic-growth", "cic-age", "cic-legal", "cic-sex", "cic-care-orders",
           "cic-average-age"}
-
-
-def _drawn_values(figure) -> list[float]:
-    values = []
-    for trace in figure.data:
-        axis = trace.x if getattr(trace, "orientation", None) == "h" else trace.y
-        values += [v for v in (axis if axis is not None else []) if v is not None
-                   and not (isinstance(v, float) and math.isnan(v))]
-    return values
 
 
 def test_page_is_registered():
@@ -41,7 +33,7 @@ def test_all_charts_render_with_data_for_every_option(registry):
         for state in states:
             result = c.render(state)
             assert result.figure.data, f"{c.id} {state} drew nothing"
-            assert _drawn_values(result.figure), f"{c.id} {state} drew no values"
+            assert drawn_values(result.figure), f"{c.id} {state} drew no values"
             assert not result.data.empty
             assert result.title and result.subtitle and result.source
             assert list(result.table().columns) == list(TABLE_COLUMNS.values())
@@ -99,7 +91,7 @@ def test_compare_option_changes_what_is_drawn(registry, chart_id):
     alone = chart.render({"compare": "none"})
     assert set(both.data["area_code"]) == {DUDLEY, ENGLAND}
     assert set(alone.data["area_code"]) == {DUDLEY}
-    assert len(_drawn_values(alone.figure)) < len(_drawn_values(both.figure))
+    assert len(drawn_values(alone.figure)) < len(drawn_values(both.figure))
     assert "England" not in alone.title
 
 

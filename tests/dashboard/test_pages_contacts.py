@@ -1,12 +1,13 @@
 """Contacts and referrals page: every chart built through the registry, checked against
 the processed Parquet and the figures printed in the annual reports."""
 
-import math
 
 import pandas as pd
 import pytest
 
 from dashboard.charts import TABLE_COLUMNS
+
+from .figure_values import drawn_values
 
 CHARTS = {"contacts-trend", "contacts-sources", "contacts-domestic-abuse",
           "contacts-open-referrals", "contacts-referral-rate", "contacts-referral-sources",
@@ -18,17 +19,6 @@ def _states(chart):
     return [{}] + [{key: value} for key, values in chart.options.items() for value in values]
 
 
-def _drawn(figure) -> list[float]:
-    """Every value drawn in the figure (bar lengths or line heights), gaps left out."""
-    values = []
-    for trace in figure.data:
-        horizontal = getattr(trace, "orientation", None) == "h"
-        axis = trace.x if horizontal else trace.y
-        values += [v for v in (axis if axis is not None else []) if v is not None
-                   and not (isinstance(v, float) and math.isnan(v))]
-    return values
-
-
 def test_all_charts_render_with_data_for_every_option(registry):
     charts = registry.on_page("contacts")
     assert {c.id for c in charts} == {*CHARTS, OFFICIAL}
@@ -36,12 +26,12 @@ def test_all_charts_render_with_data_for_every_option(registry):
         for state in _states(c):
             result = c.render(state)
             assert result.figure.data, f"{c.id} {state} drew nothing"
-            assert _drawn(result.figure), f"{c.id} {state} drew no values"
+            assert drawn_values(result.figure), f"{c.id} {state} drew no values"
             assert not result.data.empty
             assert list(result.table().columns) == list(TABLE_COLUMNS.values())
             assert result.source and result.source != "No published figures"
             # Every value in the data is drawn, and nothing else is.
-            assert sorted(_drawn(result.figure)) == sorted(result.data["value"].dropna())
+            assert sorted(drawn_values(result.figure)) == sorted(result.data["value"].dropna())
 
 
 def test_every_table_value_equals_the_parquet(registry, processed):

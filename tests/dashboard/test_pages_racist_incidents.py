@@ -2,24 +2,16 @@
 processed Parquet and against Table 2 of the Children's Services equality report 2010/11."""
 
 import itertools
-import math
 
 import pandas as pd
 import pytest
 
 from dashboard.charts import TABLE_COLUMNS
 
+from .figure_values import drawn_values
+
 CHARTS = {"ri-trend", "ri-breakdown", "ri-locations", "ri-schools", "ri-support"}
 YEARS = ["2006-07", "2007-08", "2008-09", "2009-10", "2010-11"]
-
-
-def _drawn_values(figure) -> list[float]:
-    values = []
-    for trace in figure.data:
-        axis = trace.x if getattr(trace, "orientation", None) == "h" else trace.y
-        values += [v for v in (axis if axis is not None else []) if v is not None
-                   and not (isinstance(v, float) and math.isnan(v))]
-    return values
 
 
 def _states(chart):
@@ -46,7 +38,7 @@ def test_all_charts_render_with_data_for_every_option(registry):
         for state in _states(c):
             result = c.render(state)
             assert result.figure.data, f"{c.id} {state} drew nothing"
-            assert _drawn_values(result.figure), f"{c.id} {state} drew no values"
+            assert drawn_values(result.figure), f"{c.id} {state} drew no values"
             assert not result.data.empty, f"{c.id} {state}"
             assert result.title and result.subtitle and result.source
             assert list(result.table().columns) == list(TABLE_COLUMNS.values())

@@ -1,11 +1,12 @@
 """Section 47 and conferences page: every chart built through the registry, checked
 against the processed Parquet and the report's Table 1."""
 
-import math
 
 import pytest
 
 from dashboard.charts import TABLE_COLUMNS
+
+from .figure_values import drawn_values
 
 CHARTS = {"s47-funnel", "s47-counts", "s47-conversion", "s47-timeliness"}
 # Report 2011-12, Table 1: strategy discussions, needing S47, S47 held, needing ICPC,
@@ -24,16 +25,6 @@ def _states(chart):
     return [{}] + [{key: value} for key, values in chart.options.items() for value in values]
 
 
-def _drawn(figure) -> list[float]:
-    values = []
-    for trace in figure.data:
-        horizontal = getattr(trace, "orientation", None) == "h"
-        axis = trace.x if horizontal else trace.y
-        values += [v for v in (axis if axis is not None else []) if v is not None
-                   and not (isinstance(v, float) and math.isnan(v))]
-    return values
-
-
 def test_all_charts_render_with_data_for_every_option(registry):
     charts = registry.on_page("s47")
     assert {c.id for c in charts} == CHARTS
@@ -41,10 +32,10 @@ def test_all_charts_render_with_data_for_every_option(registry):
         for state in _states(c):
             result = c.render(state)
             assert result.figure.data, f"{c.id} {state} drew nothing"
-            assert _drawn(result.figure), f"{c.id} {state} drew no values"
+            assert drawn_values(result.figure), f"{c.id} {state} drew no values"
             assert not result.data.empty
             assert list(result.table().columns) == list(TABLE_COLUMNS.values())
-            assert sorted(_drawn(result.figure)) == sorted(result.data["value"].dropna())
+            assert sorted(drawn_values(result.figure)) == sorted(result.data["value"].dropna())
 
 
 def test_every_table_value_equals_the_parquet(registry, processed):
