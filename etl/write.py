@@ -29,8 +29,12 @@ def write_all(out_dir: Path, writers: dict[str, Callable[[Path], None]],
         for name in writers:
             (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / name, out_dir / name)
-        for old in out_dir.iterdir():
-            if old.is_file() and old.suffix in managed_suffixes and old.name not in writers:
-                old.unlink()
+        made = {Path(name) for name in writers}
+        folders = {out_dir} | {out_dir / name.parent for name in made if name.parent.parts}
+        for folder in folders:
+            for old in folder.iterdir():
+                if old.is_file() and old.suffix in managed_suffixes and \
+                        old.relative_to(out_dir) not in made:
+                    old.unlink()
     finally:
         shutil.rmtree(staging, ignore_errors=True)
