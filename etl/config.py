@@ -23,6 +23,11 @@ def processed_dir() -> Path:
     return _path("SAFEGUARDING_PROCESSED_DIR", ROOT / "data" / "processed")
 
 
+def local_dir() -> Path:
+    """Small-area extracts from the case management system: personal data, never committed."""
+    return _path("SAFEGUARDING_LOCAL_DIR", ROOT / "data" / "local")
+
+
 def external_dir() -> Path:
     """Official releases (DfE, ONS, IoD, boundaries) that are never committed."""
     return _path("SAFEGUARDING_EXTERNAL_DIR", ROOT / "data" / "external")
