@@ -7,9 +7,10 @@ suppressed count back; *secondary* suppressions close every such gap.
 
 ``audit`` is the test of that: for every suppressed cell it works out the
 smallest and largest value consistent with everything published — each ward's
-total, the authority's total, and the knowledge that a primary cell holds 1 to 5
-and any other cell at least 0 — and a cell whose range holds a single whole
-number is "recoverable". ``suppress`` adds secondary suppressions (the smallest
+total, the authority's total, and that no count is below zero — and a cell whose
+range holds a single whole number is "recoverable". A ``c`` says only "not shown"
+(fewer than 6, or hidden to protect another cell), so a reader cannot tell which
+cells are 1 to 5; the audit assumes no more than that. ``suppress`` adds secondary suppressions (the smallest
 count that closes the gap) until no cell is; a table too small for that (an
 authority total of 5 or fewer) is suppressed whole. The hierarchy is a tree (LSOAs in
 wards in one authority), so the ranges are exact without a solver.
@@ -47,10 +48,8 @@ class Cells:
 
 
 def _bounds(value: float, suppressed: bool) -> tuple[float, float]:
-    """What a reader knows of a suppressed cell: 1–5 if it is primary, else ≥ 0."""
-    if not suppressed:
-        return value, value
-    return (LOW, HIGH) if LOW <= value <= HIGH else (0, INF)
+    """What a reader knows of a cell: its value if published, else only that it is ≥ 0."""
+    return (0, INF) if suppressed else (value, value)
 
 
 def _range_in_sum(lows: list[float], highs: list[float], sum_lo: float, sum_hi: float):

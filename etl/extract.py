@@ -186,7 +186,8 @@ def _count_records(path: Path, frame: pd.DataFrame, notes: list[str]
     problems += _problems(path, frame["child_id"][blank_id], "child_id",
                           lambda v: "child_id is blank")
     backwards = end.notna() & start.notna() & (end < start)
-    problems += _problems(path, frame["end_date"][backwards], "end_date",
+    ends = frame["end_date"] if "end_date" in frame else pd.Series("", index=frame.index)
+    problems += _problems(path, ends[backwards], "end_date",
                           lambda v: f"ends ({v}) before it starts")
     if problems:
         return pd.DataFrame(), problems

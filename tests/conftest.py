@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,8 @@ def processed(tmp_path_factory) -> Processed:
     (CI: ``../shared/public``) has a ``dfe/`` folder.
     """
     out = tmp_path_factory.mktemp("processed")
+    # No extracts: the small-area maps use the synthetic sample, whatever data/local holds.
+    os.environ["SAFEGUARDING_LOCAL_DIR"] = str(tmp_path_factory.mktemp("no-extracts"))
     run(config.raw_dir(), out, external=config.external_dir())
     return Processed(out)
 
