@@ -6,14 +6,14 @@ sum of its wards, a published total minus the published parts could give a
 suppressed count back; *secondary* suppressions close every such gap.
 
 ``audit`` is the test of that: for every suppressed cell it works out the
-smallest and largest value consistent with everything published — each ward's
-total, the authority's total, and that no count is below zero — and a cell whose
-range holds a single whole number is "recoverable". A ``c`` says only "not shown"
-(fewer than 6, or hidden to protect another cell), so a reader cannot tell which
-cells are 1 to 5; the audit assumes no more than that. ``suppress`` adds secondary suppressions (the smallest
-count that closes the gap) until no cell is; a table too small for that (an
-authority total of 5 or fewer) is suppressed whole. The hierarchy is a tree (LSOAs in
-wards in one authority), so the ranges are exact without a solver.
+smallest and largest value consistent with everything published (each ward's
+total, the authority's total, and that no count is below zero), and a cell whose
+range holds a single whole number is "recoverable". A ``c`` says only "not
+shown" (fewer than 6, or hidden to protect another cell), so the audit assumes a
+reader knows no more than that. ``suppress`` adds secondary suppressions (the
+smallest count that closes the gap) until no cell is recoverable; should that
+fail, the whole table is suppressed. The hierarchy is a tree (LSOAs in wards in
+one authority), so the ranges are exact without a solver.
 """
 
 from __future__ import annotations
