@@ -186,7 +186,9 @@ def deprivation_map(state: dict) -> ChartResult:
     result.shown = pd.DataFrame({
         "SOA": shapes["soa_number"], "LSOA": shapes["lsoa_name"],
         "LSOA code": shapes["area_code"], "Ward": shapes["ward_name"],
-        "Value": deciles.astype(float)}).sort_values(["Value", "SOA"]).reset_index(drop=True)
+        "Value": deciles.astype(float),
+        "Source": "English Indices of Deprivation 2019 (MHCLG)",
+    }).sort_values(["Value", "SOA"]).reset_index(drop=True)
     return result
 
 
@@ -226,6 +228,7 @@ def ward_ranking(state: dict) -> ChartResult:
         "Value": table["rate"],
         "Children aged 0–15": [fmt.number(v) for v in table["children"]],
         "Status": table["status"].map(lambda s: fmt.STATUS_WORDS["c"] if s == "c" else ""),
+        "Source": source_of(rows),
     })
     notes = _notes([f"{len(hidden)} ward(s) suppressed (c) are listed last in the table."]
                    if len(hidden) else None)

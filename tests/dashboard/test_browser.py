@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from .browser import ALL_CHARTS_DRAWN, TILES_DRAWN
 
 PAGES = ["/", "/contacts", "/section-47", "/child-protection-plans", "/children-in-care",
-         "/benchmarking",
+         "/benchmarking", "/maps",
          "/racist-incidents", "/training", "/section-11", "/about", "/pack"]
 CHART_PAGES = [p for p in PAGES if p not in ("/", "/about", "/pack")]
 

@@ -1,0 +1,148 @@
+"""Small-area maps in the browser: every LSOA drawn, hover text, suppressed areas as c,
+the ward view, Worcestershire from configuration, and nothing suppressed given away."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pandas as pd
+import pytest
+
+from .browser import ALL_CHARTS_DRAWN, live_server
+
+DUDLEY, WORCS = "E08000027", "E10000034"
+LSOA_TRACES = """() => {
+  const g = document.querySelector('#graph-sa-map .js-plotly-plot');
+  return g.data.filter(t => t.hoveron === 'fills').map(t => ({name: t.name, text: t.text,
+    pattern: !!(t.fillpattern && t.fillpattern.shape), fill: t.fillcolor}));
+}"""
+# The pixel position of an area's first vertex nudged towards its middle, for hovering.
+AREA_POINT = """(code) => {
+  const g = document.querySelector('#graph-sa-map .js-plotly-plot');
+  const t = g.data.find(d => d.name === code);
+  const xs = t.x.filter(v => v !== null), ys = t.y.filter(v => v !== null);
+  const cx = xs.reduce((a, b) => a + b) / xs.length, cy = ys.reduce((a, b) => a + b) / ys.length;
+  const fl = g._fullLayout, box = g.getBoundingClientRect();
+  return {x: box.left + fl._size.l + fl.xaxis.l2p(cx), y: box.top + fl._size.t + fl.yaxis.l2p(cy)};
+}"""
+
+
+def _open(page, origin: str, query: str = "") -> None:
+    page.goto(origin + "/maps" + query)
+    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
+
+
+def _latest_cp(processed, level: str, authority: str = DUDLEY,
+               measure: str = "sa_cp_plans_started") -> pd.DataFrame:
+    table = processed.frame("smallarea")
+    latest = max(table["period"])
+    return table[(table["authority_code"] == authority) & (table["geographic_level"] == level)
+                 & (table["measure"] == measure) & (table["period"] == latest)]
+
+
+def test_dudley_map_draws_201_lsoas_and_hovers_e01009889(page, server, processed):
+    _open(page, server)
+    traces = page.evaluate(LSOA_TRACES)
+    assert len(traces) == 201
+    assert "E01009889" in {t["name"] for t in traces}
+    page.locator("#graph-sa-map").scroll_into_view_if_needed()
+    point = page.evaluate(AREA_POINT, "E01009889")
+    page.mouse.move(point["x"], point["y"])
+    label = page.locator(".hoverlayer .hovertext")
+    label.first.wait_for(timeout=5000)
+    text = label.first.text_content()
+    assert "SOA 889" in text and "Dudley 015C" in text and "St Thomas's" in text
+    row = _latest_cp(processed, "lsoa").set_index("area_code").loc["E01009889"]
+    if row["status"] == "c":
+        assert "c: fewer than 6" in text and not re.search(r"\d+ children\)", text)
+    else:
+        assert f"({int(row['value'])} children)" in text
+    assert "Synthetic sample — not real data" in page.locator("#card-sa-map h2").inner_text()
+    assert page.get_by_text("Synthetic sample — not real data. These maps").count() == 1
+
+
+def test_suppressed_lsoas_are_hatched_c_with_no_number_anywhere(page, server, processed):
+    _open(page, server)
+    rows = _latest_cp(processed, "lsoa")
+    hidden = set(rows.loc[rows["status"] == "c", "area_code"])
+    assert hidden, "the sample should have suppressed LSOAs"
+    traces = {t["name"]: t for t in page.evaluate(LSOA_TRACES)}
+    for code in hidden:
+        assert traces[code]["pattern"] and "c: fewer than 6" in traces[code]["text"]
+        assert not re.search(r"\(\d[\d,]* children\)", traces[code]["text"])
+    shown = set(rows["area_code"]) - hidden
+    assert all(not traces[c]["pattern"] for c in shown)
+    legend = page.locator("#graph-sa-map .legend").text_content()
+    assert "c: not shown (fewer than 6" in legend and "SYNTHETIC SAMPLE" in legend
+    # the table view and the CSV download have c and no number for those LSOAs
+    card = page.locator("#card-sa-map")
+    card.get_by_text("View as table").click()
+    for tr in card.locator("table.data-table tbody tr").all():
+        cells = tr.locator("td").all_inner_texts()
+        if "fewer than 6" in cells[-1]:
+            assert cells[4] == ""
+    with page.expect_download() as info:
+        card.get_by_role("link", name=re.compile("as CSV")).click()
+    csv = pd.read_csv(info.value.path())
+    suppressed = csv[csv["Status"].fillna("").str.contains("fewer than 6")]
+    assert len(suppressed) == 2 * len(hidden) and suppressed["Value"].isna().all()
+
+
+def test_the_ward_view_draws_24_wards_with_ranked_table(page, server, processed):
+    _open(page, server)
+    page.get_by_role("button", name="Wards", exact=True).click()
+    page.wait_for_url(re.compile(r"view=ward"))
+    page.wait_for_function("() => document.querySelector('#graph-sa-map .js-plotly-plot')"
+                           ".data.filter(t => t.hoveron === 'fills').length === 24")
+    wards = _latest_cp(processed, "ward")
+    traces = {t["name"]: t for t in page.evaluate(LSOA_TRACES)}
+    assert set(traces) == set(wards["area_code"])
+    rates = _latest_cp(processed, "ward", measure="sa_cp_plans_started_rate")
+    top = rates.sort_values("value").dropna(subset=["value"]).iloc[-1]
+    assert f"<b>{top['area_name']}</b> ward" in traces[top["area_code"]]["text"]
+    ranking = page.locator("#card-sa-wards")
+    ranking.get_by_text("View as table").click()
+    first = ranking.locator("table.data-table tbody tr").first.locator("td").all_inner_texts()
+    assert first[0] == "1" and first[1] == top["area_name"]
+
+
+def test_map_exports_carry_the_synthetic_and_suppression_notes(server):
+    import urllib.request
+
+    for view in ("lsoa", "ward"):
+        with urllib.request.urlopen(f"{server}/export/sa-map.svg?view={view}") as response:
+            svg = response.read().decode()
+        assert "Synthetic sample — not real data" in svg and "SYNTHETIC SAMPLE" in svg
+        assert "fewer than 6" in svg and "Contains OS data" in svg
+    with urllib.request.urlopen(f"{server}/export/sa-map.png") as response:
+        assert response.read()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def worcestershire(processed_for_app):
+    old = os.environ.get("SAFEGUARDING_AUTHORITY")
+    os.environ["SAFEGUARDING_AUTHORITY"] = WORCS
+    try:
+        with live_server(processed_for_app.path) as origin:
+            yield origin
+    finally:
+        if old is None:
+            os.environ.pop("SAFEGUARDING_AUTHORITY", None)
+        else:
+            os.environ["SAFEGUARDING_AUTHORITY"] = old
+
+
+def test_worcestershire_map_draws_364_lsoas_from_configuration(worcestershire, browser,
+                                                               processed):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _open(page, worcestershire)
+    traces = page.evaluate(LSOA_TRACES)
+    assert len(traces) == 364
+    rows = _latest_cp(processed, "lsoa", WORCS)
+    assert {t["name"] for t in traces} == set(rows["area_code"])
+    page.get_by_role("button", name="Wards", exact=True).click()
+    page.wait_for_function("() => document.querySelector('#graph-sa-map "
+                           ".js-plotly-plot').data.filter(t => t.hoveron === 'fills')"
+                           ".length === 123")
+    page.close()
