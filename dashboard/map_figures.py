@@ -48,56 +48,67 @@ def _path(rings, k: float) -> tuple[list, list]:
 def area_map(shapes: pd.DataFrame, classes: dict, colours: list[str], key: list[str],
              hover: dict, key_title: str, outlines: pd.DataFrame | None = None,
              note: str | None = None, height: int = 640) -> go.Figure:
-    """A choropleth of ``shapes`` (``area_code``, ``rings``).
+    """A choropleth of ``shapes`` (``area_code``, ``rings``, ``points``).
 
     ``classes`` maps an area code to the index of its colour in ``colours`` (and its
-    label in ``key``), to ``"c"`` when suppressed, or to None for no figure.
-    ``hover`` gives each area's text. ``outlines`` (rows with ``rings``) are drawn
-    on top as thick lines (wards over LSOAs). ``note`` is written on the map.
+    label in ``key``), to ``"c"`` when suppressed, or to None for no figure. Each
+    shade is one filled trace, whose legend entry is the key (highest first, then c
+    and no figure); its ``meta`` lists its areas. ``hover`` gives each area's text,
+    shown from invisible points spread over the area (``points``: lons, lats), so
+    that hovering anywhere names the area under the pointer. ``outlines`` (rows
+    with ``rings``) are drawn on top as thick lines (wards over LSOAs). ``note`` is
+    written on the map.
     """
     k = _scale(shapes)
     fig = go.Figure()
-    used = set()
+    groups: dict = {}
     for code, rings in zip(shapes["area_code"], shapes["rings"], strict=True):
-        c = classes.get(code)
-        used.add(c if c in (SUPPRESSED, None) else "class")
-        x, y = _path(rings, k)
-        fill = colours[c] if isinstance(c, int) else MAP_NO_DATA
-        fig.add_trace(go.Scatter(
-            x=x, y=y, mode="lines", fill="toself", fillcolor=fill,
-            fillpattern=HATCH if c == SUPPRESSED else None,
-            line={"color": EDGE, "width": 0.5}, hoveron="fills", hoverinfo="text",
-            text=hover.get(code, code), name=str(code), showlegend=False))
-    if outlines is not None and len(outlines):
+        groups.setdefault(classes.get(code), []).append((code, rings))
+    order = [(i, key[i], colours[i], None) for i in reversed(range(len(key)))]
+    order += [(SUPPRESSED, SUPPRESSED_KEY, MAP_NO_DATA, HATCH), (None, NO_DATA_KEY,
+                                                                  MAP_NO_DATA, None)]
+    for c, label, colour, pattern in order:
+        members = groups.get(c, [])
+        if not members and c in (SUPPRESSED, None):
+            continue
         xs: list = []
         ys: list = []
+        for _, rings in members:
+            x, y = _path(rings, k)
+            xs += [*x, None]
+            ys += [*y, None]
+        fig.add_trace(go.Scatter(
+            x=xs[:-1] or [None], y=ys[:-1] or [None], mode="lines", fill="toself",
+            fillcolor=colour, fillpattern=pattern, line={"color": EDGE, "width": 0.5},
+            hoverinfo="skip", name=label, meta={"areas": [m[0] for m in members]},
+            showlegend=True))
+    if outlines is not None and len(outlines):
+        xs, ys = [], []
         for rings in outlines["rings"]:
             x, y = _path(rings, k)
             xs += [*x, None]
             ys += [*y, None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", name="Wards",
                                  line={"color": WARD_EDGE, "width": 1.6}, showlegend=False))
+    px, py, text, codes = [], [], [], []
+    for code, (lons, lats) in zip(shapes["area_code"], shapes["points"], strict=True):
+        px += [round(v * k, DECIMALS) for v in lons]
+        py += [round(v, DECIMALS) for v in lats]
+        text += [hover.get(code, code)] * len(lons)
+        codes += [code] * len(lons)
+    fig.add_trace(go.Scatter(x=px, y=py, mode="markers", text=text, customdata=codes,
+                             hoverinfo="text", name="Areas", showlegend=False,
+                             marker={"size": 10, "opacity": 0}))
     fig.update_layout(template=theme.TEMPLATE, height=height, showlegend=True,
-                      hovermode="closest", plot_bgcolor="white",
+                      hovermode="closest", hoverdistance=60, plot_bgcolor="white",
                       margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    _key(fig, shapes, k, colours, key, used, key_title, note)
+    _key(fig, shapes, k, key_title, note)
     return fig
 
 
-def _key(fig: go.Figure, shapes: pd.DataFrame, k: float, colours: list[str], key: list[str],
-         used: set, title: str, note: str | None) -> None:
-    """The legend (a swatch per class, highest first, then c and no figure) in the
-    plot's top right, with the map kept to the left of it."""
-    entries = [(label, colours[i], None) for i, label in reversed(list(enumerate(key)))]
-    if SUPPRESSED in used:
-        entries.append((SUPPRESSED_KEY, MAP_NO_DATA, HATCH))
-    if None in used:
-        entries.append((NO_DATA_KEY, MAP_NO_DATA, None))
-    for label, colour, pattern in entries:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", fill="toself",
-                                 fillcolor=colour, fillpattern=pattern, name=label,
-                                 line={"color": EDGE, "width": 1}, hoverinfo="skip",
-                                 showlegend=True))
+def _key(fig: go.Figure, shapes: pd.DataFrame, k: float, title: str, note: str | None
+         ) -> None:
+    """Axes that keep the map's shape with room for the key (the legend) on its right."""
     xs = [v * k for rings in shapes["rings"] for lon, _ in rings for v in lon] or [0, 1]
     ys = [v for rings in shapes["rings"] for _, lat in rings for v in lat] or [0, 1]
     x_lo, x_hi, y_lo, y_hi = min(xs), max(xs), min(ys), max(ys)

@@ -60,7 +60,30 @@ def _read_shapes(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
                 parts.append((xy[:, 0].tolist(), xy[:, 1].tolist()))
         rings.append(parts)
     table["rings"] = rings
+    table["points"] = _hover_points(geoms)
     return table
+
+
+def _hover_points(geoms, per_map: int = 800) -> list[tuple[list, list]]:
+    """Points spread over each area (a point inside it, and a grid of about
+    ``per_map`` points over the whole map), for hover text anywhere on the area."""
+    import numpy as np
+    import shapely
+
+    total = float(shapely.area(geoms).sum()) or 1.0
+    step = (total / per_map) ** 0.5
+    out = []
+    for geom in geoms:
+        inside = shapely.get_coordinates(shapely.point_on_surface(geom))
+        x0, y0, x1, y1 = geom.bounds
+        gx, gy = np.meshgrid(np.arange(x0 + step / 2, x1, step),
+                             np.arange(y0 + step / 2, y1, step))
+        gx, gy = gx.ravel(), gy.ravel()
+        keep = shapely.contains_xy(geom, gx, gy) if len(gx) else np.zeros(0, bool)
+        xs = [float(inside[0, 0]), *gx[keep].tolist()]
+        ys = [float(inside[0, 1]), *gy[keep].tolist()]
+        out.append((xs, ys))
+    return out
 
 
 def shapes(level: str, code: str | None = None) -> pd.DataFrame:

@@ -18,6 +18,7 @@ one authority), so the ranges are exact without a solver.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -37,6 +38,11 @@ class Cells:
     lsoa_c: np.ndarray  # suppressed LSOAs
     ward_c: np.ndarray  # suppressed wards
     total_c: bool  # authority total suppressed
+
+    @functools.cached_property
+    def members(self) -> list[np.ndarray]:
+        """The LSOAs of each ward."""
+        return [np.flatnonzero(self.ward_of == w) for w in range(len(self.ward_c))]
 
     @property
     def wards(self) -> np.ndarray:
@@ -80,7 +86,7 @@ def audit(cells: Cells) -> dict[str, list[int]]:
     "ward": [...], "total": [0]}`` (empty lists when the table is safe)."""
     wards, total = cells.wards, cells.total
     n_wards = len(cells.ward_c)
-    members = [np.flatnonzero(cells.ward_of == w) for w in range(n_wards)]
+    members = cells.members
     found: dict[str, list[int]] = {"lsoa": [], "ward": [], "total": []}
     # Each ward's total as a reader can bound it from its own LSOAs.
     ward_lo, ward_hi = np.zeros(n_wards), np.zeros(n_wards)

@@ -126,21 +126,19 @@ def _lsoas(path: Path, frame: pd.DataFrame, lsoas: pd.DataFrame, england: set[st
            excluded: dict[str, int]) -> tuple[pd.DataFrame, list[Problem]]:
     """Resolve codes and SOA numbers; report rows outside the authority or without an LSOA."""
     raw = frame["lsoa_code"].str.strip().str.upper()
-    numbers = lsoas.groupby("soa_number")["lsoa_code"].agg(list)
+    per_number = lsoas.groupby("soa_number")["lsoa_code"].agg(list)
+    unique = {n: codes[0] for n, codes in per_number.items() if len(codes) == 1}
+    shared = {n for n, codes in per_number.items() if len(codes) > 1}
     is_number = raw.str.fullmatch(r"\d{1,3}")
-    padded = raw.where(~is_number, raw.str.zfill(3))
-    resolved = padded.map(lambda v: numbers.get(v, [None])[0] if len(numbers.get(v, [])) == 1
-                          else None).where(is_number, raw)
-    problems = []
-    ambiguous = padded[is_number & padded.map(lambda v: len(numbers.get(v, [])) > 1)]
-    problems += _problems(path, ambiguous, "lsoa_code", lambda v: f"SOA number '{v}' is the "
-                          "end of more than one of this authority's LSOA codes: give the "
-                          "full code")
-    unknown_number = padded[is_number & padded.map(lambda v: v not in numbers)]
-    problems += _problems(path, unknown_number, "lsoa_code", lambda v: f"no LSOA of this "
-                          f"authority ends in '{v}'")
+    padded = raw[is_number].str.zfill(3)
+    problems = _problems(path, padded[padded.isin(shared)], "lsoa_code", lambda v: f"SOA "
+                         f"number '{v}' is the end of more than one of this authority's "
+                         "LSOA codes: give the full code")
+    problems += _problems(path, padded[~padded.isin(shared) & ~padded.isin(list(unique))],
+                          "lsoa_code", lambda v: f"no LSOA of this authority ends in '{v}'")
+    codes = raw.copy()
+    codes[is_number] = padded.map(unique)
     blank = raw == ""
-    codes = resolved.where(~is_number | resolved.notna(), None)
     unknown = raw[~is_number & ~blank & ~raw.isin(england)]
     problems += _problems(path, unknown, "lsoa_code", lambda v: f"'{v}' is not an LSOA code "
                           "in England (codes look like E01009889)")

@@ -154,7 +154,31 @@ def small_area_map(state: dict) -> ChartResult:
     subtitle = (f"{MEASURE_NAMES[state['measure']]} per 10,000 children, {period}, by "
                 f"{where}{' (ward boundaries drawn thick)' if level == 'lsoa' else ''}. "
                 f"{CLASS_NOTE}")
-    return Tabled(fig, rows, _flag(finding), subtitle, source_of(rows), _notes())
+    result = Tabled(fig, rows, _flag(finding), subtitle, source_of(rows), _notes())
+    result.shown = _area_table(shapes, wide, level, source_of(rows))
+    return result
+
+
+def _area_table(shapes: pd.DataFrame, wide: pd.DataFrame, level: str, source: str
+                ) -> pd.DataFrame:
+    """One row per area, as the map shows it: c where suppressed, never a number."""
+    hidden = wide["status"] == "c"
+    table = pd.DataFrame({
+        "Children counted": [("c" if h else fmt.number(v)) for v, h in
+                             zip(wide["count"], hidden, strict=True)],
+        "Value": wide["rate"].where(~hidden).to_numpy(),
+        "Children aged 0–15": [fmt.number(v) for v in wide["children"]],
+        "Status": [fmt.STATUS_WORDS["c"] if h else "" for h in hidden],
+        "Source": source,
+    })
+    if level == "lsoa":
+        table.insert(0, "SOA", shapes["soa_number"].to_numpy())
+        table.insert(1, "LSOA", [f"{n} ({c})" for n, c in
+                                 zip(shapes["lsoa_name"], shapes["area_code"], strict=True)])
+        table.insert(2, "Ward", shapes["ward_name"].to_numpy())
+    else:
+        table.insert(0, "Ward", shapes["ward_name"].to_numpy())
+    return table.sort_values(table.columns[0]).reset_index(drop=True)
 
 
 @chart("sa-deprivation", PAGE, "Deprivation affecting children (IDACI)")

@@ -12,19 +12,28 @@ import pytest
 from .browser import ALL_CHARTS_DRAWN, live_server
 
 DUDLEY, WORCS = "E08000027", "E10000034"
-LSOA_TRACES = """() => {
+AREAS = """() => {
   const g = document.querySelector('#graph-sa-map .js-plotly-plot');
-  return g.data.filter(t => t.hoveron === 'fills').map(t => ({name: t.name, text: t.text,
-    pattern: !!(t.fillpattern && t.fillpattern.shape), fill: t.fillcolor}));
+  const hover = g.data.find(t => t.name === 'Areas');
+  const text = {};
+  hover.customdata.forEach((code, i) => { if (!(code in text)) text[code] = hover.text[i]; });
+  const shades = g.data.filter(t => t.meta && t.meta.areas).map(t => ({name: t.name,
+    areas: t.meta.areas, pattern: !!(t.fillpattern && t.fillpattern.shape)}));
+  return {text, shades};
 }"""
-# The pixel position of an area's first vertex nudged towards its middle, for hovering.
+AREA_COUNT = """(n) => {
+  const g = document.querySelector('#graph-sa-map .js-plotly-plot');
+  const hover = g && g.data.find(t => t.name === 'Areas');
+  return hover && new Set(hover.customdata).size === n;
+}"""
+# The pixel position of the point inside an area that carries its hover text.
 AREA_POINT = """(code) => {
   const g = document.querySelector('#graph-sa-map .js-plotly-plot');
-  const t = g.data.find(d => d.name === code);
-  const xs = t.x.filter(v => v !== null), ys = t.y.filter(v => v !== null);
-  const cx = xs.reduce((a, b) => a + b) / xs.length, cy = ys.reduce((a, b) => a + b) / ys.length;
+  const t = g.data.find(d => d.name === 'Areas');
+  const i = t.customdata.indexOf(code);
   const fl = g._fullLayout, box = g.getBoundingClientRect();
-  return {x: box.left + fl._size.l + fl.xaxis.l2p(cx), y: box.top + fl._size.t + fl.yaxis.l2p(cy)};
+  return {x: box.left + fl._size.l + fl.xaxis.l2p(t.x[i]),
+          y: box.top + fl._size.t + fl.yaxis.l2p(t.y[i])};
 }"""
 
 
@@ -43,9 +52,10 @@ def _latest_cp(processed, level: str, authority: str = DUDLEY,
 
 def test_dudley_map_draws_201_lsoas_and_hovers_e01009889(page, server, processed):
     _open(page, server)
-    traces = page.evaluate(LSOA_TRACES)
-    assert len(traces) == 201
-    assert "E01009889" in {t["name"] for t in traces}
+    areas = page.evaluate(AREAS)
+    assert len(areas["text"]) == 201
+    assert sorted(c for shade in areas["shades"] for c in shade["areas"]) == sorted(
+        areas["text"])  # each LSOA drawn once, in one shade
     page.locator("#graph-sa-map").scroll_into_view_if_needed()
     point = page.evaluate(AREA_POINT, "E01009889")
     page.mouse.move(point["x"], point["y"])
@@ -67,40 +77,49 @@ def test_suppressed_lsoas_are_hatched_c_with_no_number_anywhere(page, server, pr
     rows = _latest_cp(processed, "lsoa")
     hidden = set(rows.loc[rows["status"] == "c", "area_code"])
     assert hidden, "the sample should have suppressed LSOAs"
-    traces = {t["name"]: t for t in page.evaluate(LSOA_TRACES)}
+    areas = page.evaluate(AREAS)
     for code in hidden:
-        assert traces[code]["pattern"] and "c: fewer than 6" in traces[code]["text"]
-        assert not re.search(r"\(\d[\d,]* children\)", traces[code]["text"])
-    shown = set(rows["area_code"]) - hidden
-    assert all(not traces[c]["pattern"] for c in shown)
+        assert "c: fewer than 6" in areas["text"][code]
+        assert not re.search(r"\(\d[\d,]* children\)", areas["text"][code])
+    hatched = [s for s in areas["shades"] if s["pattern"]]
+    assert len(hatched) == 1 and hatched[0]["name"].startswith("c: not shown")
+    assert set(hatched[0]["areas"]) == hidden
     legend = page.locator("#graph-sa-map .legend").text_content()
     assert "c: not shown (fewer than 6" in legend and "SYNTHETIC SAMPLE" in legend
     # the table view and the CSV download have c and no number for those LSOAs
     card = page.locator("#card-sa-map")
     card.get_by_text("View as table").click()
-    for tr in card.locator("table.data-table tbody tr").all():
+    shown_rows = card.locator("table.data-table tbody tr")
+    assert shown_rows.count() == 201
+    for tr in shown_rows.all():
         cells = tr.locator("td").all_inner_texts()
         if "fewer than 6" in cells[-1]:
-            assert cells[4] == ""
+            assert cells[3] == "c" and cells[4] == ""
     with page.expect_download() as info:
         card.get_by_role("link", name=re.compile("as CSV")).click()
     csv = pd.read_csv(info.value.path())
     suppressed = csv[csv["Status"].fillna("").str.contains("fewer than 6")]
-    assert len(suppressed) == 2 * len(hidden) and suppressed["Value"].isna().all()
+    assert {c[-10:-1] for c in suppressed["LSOA"]} == hidden
+    assert suppressed["Value"].isna().all() and (suppressed["Children counted"] == "c").all()
+    rates = _latest_cp(processed, "lsoa", measure="sa_cp_plans_started_rate")
+    expected = rates.dropna(subset=["value"]).set_index("area_code")["value"]
+    published = csv.dropna(subset=["Value"])
+    got = published.set_index(published["LSOA"].str[-10:-1])["Value"]
+    pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False,
+                                   check_index_type=False)
 
 
 def test_the_ward_view_draws_24_wards_with_ranked_table(page, server, processed):
     _open(page, server)
     page.get_by_role("button", name="Wards", exact=True).click()
     page.wait_for_url(re.compile(r"view=ward"))
-    page.wait_for_function("() => document.querySelector('#graph-sa-map .js-plotly-plot')"
-                           ".data.filter(t => t.hoveron === 'fills').length === 24")
+    page.wait_for_function(AREA_COUNT, arg=24)
     wards = _latest_cp(processed, "ward")
-    traces = {t["name"]: t for t in page.evaluate(LSOA_TRACES)}
-    assert set(traces) == set(wards["area_code"])
+    text = page.evaluate(AREAS)["text"]
+    assert set(text) == set(wards["area_code"])
     rates = _latest_cp(processed, "ward", measure="sa_cp_plans_started_rate")
     top = rates.sort_values("value").dropna(subset=["value"]).iloc[-1]
-    assert f"<b>{top['area_name']}</b> ward" in traces[top["area_code"]]["text"]
+    assert f"<b>{top['area_name']}</b> ward" in text[top["area_code"]]
     ranking = page.locator("#card-sa-wards")
     ranking.get_by_text("View as table").click()
     first = ranking.locator("table.data-table tbody tr").first.locator("td").all_inner_texts()
@@ -137,12 +156,10 @@ def test_worcestershire_map_draws_364_lsoas_from_configuration(worcestershire, b
                                                                processed):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     _open(page, worcestershire)
-    traces = page.evaluate(LSOA_TRACES)
-    assert len(traces) == 364
+    text = page.evaluate(AREAS)["text"]
+    assert len(text) == 364
     rows = _latest_cp(processed, "lsoa", WORCS)
-    assert {t["name"] for t in traces} == set(rows["area_code"])
+    assert set(text) == set(rows["area_code"])
     page.get_by_role("button", name="Wards", exact=True).click()
-    page.wait_for_function("() => document.querySelector('#graph-sa-map "
-                           ".js-plotly-plot').data.filter(t => t.hoveron === 'fills')"
-                           ".length === 123")
+    page.wait_for_function(AREA_COUNT, arg=123)
     page.close()
