@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from nbclient.exceptions import CellExecutionError
 from dashboard.format import period_words
 from etl.pipeline import run
 
+DUDLEY = "E08000027"
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 CELL_TIMEOUT = 300  # seconds; the slowest cell (an ETL run) takes a few
@@ -187,7 +189,8 @@ def without_releases(tmp_path_factory) -> dict[str, str]:
 
 # Notebooks known to need the releases, and the tagged cell where they should stop.
 STOPS_WITHOUT_RELEASES = {"02_exploring_the_processed_data": "official-check",
-                          "03_benchmarking": "releases-check"}
+                          "03_benchmarking": "releases-check",
+                          "04_small_areas": "small-areas-check"}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -288,3 +291,69 @@ def test_benchmarking_table_and_summary(executed, processed):
     assert summary.startswith(f"{when[0].upper()}{when[1:]}, Dudley had {last['value']:.1f} "
                               "children on a child protection plan per 10,000")
     assert "of its 10 statistical neighbours had a higher rate" in summary
+
+
+def _lsoa_figures(processed, measure: str, period: str) -> pd.DataFrame:
+    """Dudley's LSOA rows for one measure and year, read straight from the ETL output."""
+    rows = processed.frame("smallarea")
+    return rows[(rows["authority_code"] == DUDLEY) & (rows["geographic_level"] == "lsoa")
+                & (rows["measure"] == measure) & (rows["period"] == period)]
+
+
+def test_small_areas_join_deciles_and_correlations(executed, processed):
+    notebook = executed("04_small_areas")
+    built = json.loads((processed.path / "build.json").read_text())["small_areas"][DUDLEY]
+    lsoas = pd.read_parquet(processed.path / "geo" / f"lsoa_{DUDLEY}.parquet")
+    assert built["lsoas"] == len(lsoas) == 201
+    period = max(built["periods"])
+    rates = _lsoa_figures(processed, "sa_children_in_need_rate", period)
+    counts = _lsoa_figures(processed, "sa_children_in_need", period)
+    shown = rates[rates["status"] != "c"]
+
+    joined = text(tagged(notebook, "joined"))
+    assert joined.startswith(f"Joined 201 LSOAs: {len(shown)} with a published rate, "
+                             f"{201 - len(shown)} suppressed, 0 without a row.")
+    assert "Same children in both files: True" in joined
+
+    deciles = table(tagged(notebook, "decile-table"))
+    assert deciles["LSOAs"].sum() == 201
+    assert deciles["suppressed"].sum() == 201 - len(shown)
+    assert deciles["count_published"].sum() == counts["value"].sum()  # NaN (c) skipped
+    assert deciles["children"].sum() == lsoas["children"].sum()
+
+    out = text(tagged(notebook, "lsoa-correlation"))
+    found = re.search(r"\((\d+) of 201 LSOAs with a published rate\): "
+                      r"Spearman rho = (-?\d\.\d{3}), p = ", out)
+    assert found, out
+    n, rho = int(found[1]), float(found[2])
+    assert n == len(shown) and -1 <= rho <= 1
+    ranks = lsoas.set_index("lsoa_code")["idaci_rank"].reindex(shown["area_code"])
+    expected = pd.Series(shown["value"].to_numpy()).corr(
+        pd.Series(ranks.to_numpy()), method="spearman")
+    assert rho == pytest.approx(expected, abs=5e-4)
+
+    ward = text(tagged(notebook, "ward-correlation"))
+    found = re.search(r"\((\d+) of 24 wards with a published rate\): "
+                      r"Spearman rho = (-?\d\.\d{3})", ward)
+    assert found, ward
+    assert 0 < int(found[1]) <= 24 and -1 <= float(found[2]) <= 1
+
+    tests = table(tagged(notebook, "all-tests"))
+    assert len(tests) == 3 * len(built["periods"]) * 2  # measures × years × levels
+    row = tests[(tests["measure"] == "sa_children_in_need") & (tests["period"] == period)
+                & (tests["level"] == "LSOA")]
+    assert row["rho"].tolist() == [rho] and row["areas"].tolist() == [n]
+
+
+def test_small_areas_say_when_the_figures_are_synthetic(executed, processed):
+    notebook = executed("04_small_areas")
+    built = json.loads((processed.path / "build.json").read_text())["small_areas"][DUDLEY]
+    assert built["synthetic"]  # the session's ETL ran without extracts (conftest)
+    warning = text(tagged(notebook, "synthetic-warning"))
+    assert "SYNTHETIC SAMPLE — NOT REAL DATA" in warning
+    assert "proves nothing about real children" in warning
+    summary = text(tagged(notebook, "summary"))
+    assert summary.startswith("SYNTHETIC SAMPLE — NOT REAL DATA")
+    assert "across Dudley's 201 LSOAs" in summary
+    rho = float(re.search(r"rho = (-?\d\.\d+)", text(tagged(notebook, "lsoa-correlation")))[1])
+    assert rho < -0.5  # the gradient the generator was built with is found
