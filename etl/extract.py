@@ -72,22 +72,46 @@ def _problems(path: Path, rows: pd.Series, column: str, message) -> list[Problem
 
 
 def _read(path: Path) -> pd.DataFrame:
+    """Every cell as text; a row with more cells than the header is an error, not an index."""
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                            skip_blank_lines=True)
+        frame = pd.read_csv(path, dtype=str, header=None, keep_default_na=False,
+                            encoding="utf-8-sig", skip_blank_lines=True)
     except UnicodeDecodeError:
         raise ETLError([Problem(path, "not UTF-8 text; save the extract as UTF-8 CSV")]
                        ) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+    except pd.errors.ParserError as err:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
+        if found:
+            header, line, cells = found.groups()
+            raise ETLError([Problem(path, f"{cells} cells but the header has {header} "
+                                    "columns", int(line))]) from None
         raise ETLError([Problem(path, f"cannot be read as CSV ({str(err).strip()})")]
                        ) from None
-    if frame.empty:
+    except pd.errors.EmptyDataError:
+        raise ETLError([Problem(path, "the file is empty; it needs a header row", 1)]
+                       ) from None
+    if len(frame) < 2:
         raise ETLError([Problem(path, "the extract has no rows", 2)])
+    header = [str(h).strip() for h in frame.iloc[0]]
+    blank = [i + 1 for i, h in enumerate(header) if not h]
+    if blank:
+        raise ETLError([Problem(path, f"column {blank[0]} has no header", 1)])
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise ETLError([Problem(path, f"column '{twice[0]}' appears twice", 1, twice[0])])
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = header
     return frame
 
 
 def _columns(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, str, list[str]]:
     renamed = {c: _normal(c) for c in frame.columns}
+    seen: dict[str, str] = {}
+    for original, name in renamed.items():
+        if name in seen:
+            raise ETLError([Problem(path, f"columns '{seen[name]}' and '{original}' are the "
+                                    "same column; keep one", 1, original)])
+        seen[name] = original
     frame = frame.rename(columns=renamed)
     identifying = [orig for orig, new in renamed.items() if IDENTIFYING.search(new)]
     if identifying:

@@ -180,3 +180,36 @@ def download(authority: Authority, external: Path, names: dict[str, str],
             Path(temp).unlink(missing_ok=True)
         written.append(target)
     return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m etl.geo download [--authority CODE]``: fetch missing LSOA boundaries."""
+    import argparse
+
+    from . import config
+    from .authorities import load_authorities
+    from .lsoa import read_reference
+
+    parser = argparse.ArgumentParser(prog="python -m etl.geo", description=main.__doc__)
+    parser.add_argument("action", choices=["download"])
+    parser.add_argument("--authority", default=config.authority())
+    parser.add_argument("--url", default=None, help="address template with {district}")
+    args = parser.parse_args(argv)
+    authority = load_authorities(config.raw_dir())[args.authority.upper()]
+    external = config.external_dir()
+    try:
+        ref = read_reference(external)
+        names = dict(zip(ref.lsoas["district_code"], ref.lsoas["district_name"], strict=True))
+    except ETLError:
+        names = {}
+    try:
+        written = download(authority, external, names, args.url)
+    except ETLError as err:
+        print(err)
+        return 1
+    print(f"{len(written)} boundary file(s) written to {external / FOLDER}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
