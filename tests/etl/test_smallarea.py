@@ -376,3 +376,21 @@ def test_missing_boundaries_for_a_district_are_a_clear_error(tmp_path, raw_copy)
     with pytest.raises(ETLError) as err:
         build_small_areas(raw_copy, external)
     assert "of Worcestershire's 364 LSOAs have no boundary" in str(err.value)
+
+
+def test_2021_boundaries_with_2011_lookups_are_refused_clearly(tmp_path, raw_copy):
+    external = tmp_path / "external"
+    shutil.copytree(EXTERNAL / "imd", external / "imd")
+    (external / "boundaries").mkdir()
+    text = (EXTERNAL / "boundaries" / "lsoa11_E08000027.geojson").read_text(encoding="utf-8")
+    (external / "boundaries" / "lsoa21_E08000027.geojson").write_text(
+        text.replace("LSOA11CD", "LSOA21CD").replace("LSOA11NM", "LSOA21NM"),
+        encoding="utf-8")
+    (raw_copy / "authorities.csv").write_text(
+        "authority_code,authority_name,districts\nE08000027,Dudley,E08000027\n",
+        encoding="utf-8")
+    from etl.smallarea import build_small_areas
+    with pytest.raises(ETLError) as err:
+        build_small_areas(raw_copy, external, tmp_path / "none")
+    assert "the boundaries use 2021 LSOAs but the lookups in imd/ use 2011 LSOAs" in str(
+        err.value)
