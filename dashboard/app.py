@@ -1,4 +1,7 @@
-"""The Dash application: ``create_app()`` for tests and servers, ``server`` for gunicorn."""
+"""The Dash application: ``create_app()`` for tests and servers, ``server`` for gunicorn.
+
+Besides the pages: optional sign-in (``auth``), security headers and error pages
+(``security``), the health check ``/healthz`` (``health``) and the download routes."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from pathlib import Path
 import dash
 from dash import Dash, dcc, html
 
-from . import data, packs, routes
+from . import auth, data, health, packs, routes, security
 from .app_text import LICENCE
 
 HERE = Path(__file__).resolve().parent
@@ -21,6 +24,7 @@ NAV = [
     ("/training", "Training"),
     ("/section-11", "Section 11 audit"),
     ("/benchmarking", "Benchmarking"),
+    ("/maps", "Small-area maps"),
     ("/about", "About the data"),
     ("/pack", "Committee pack"),
 ]
@@ -65,6 +69,12 @@ def _nav_label(href: str, label: str):
     return [label, html.Span(id="pack-count")]  # " (3)": filled from the basket
 
 
+def _header_extra() -> list:
+    """Sign-in status, when sign-in is on (nothing at all when it is off)."""
+    links = auth.account_links()
+    return [links] if links is not None else []
+
+
 def _layout() -> html.Div:
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
@@ -73,6 +83,7 @@ def _layout() -> html.Div:
             html.P("Dudley Safeguarding Children Partnership", className="site-name"),
             html.Nav(html.Ul([html.Li(dcc.Link(_nav_label(href, label), href=href))
                               for href, label in NAV]), **{"aria-label": "Themes"}),
+            *_header_extra(),
         ], className="site-header"),
         # The committee pack basket: chart ids and states, kept for this browser tab.
         dcc.Store(id="pack-basket", storage_type="session"),
@@ -94,6 +105,9 @@ def create_app() -> Dash:
     )
     app.layout = _layout
     app.index_string = INDEX
+    auth.register(app.server)
+    security.register(app)
+    health.register(app.server)
     routes.register(app.server)
     packs.register_routes(app.server)
     return app

@@ -7,12 +7,21 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+from flask import g, has_request_context
 
 from etl import config
 
 
 class DataUnavailable(Exception):
     """A processed file is missing or unreadable; the page says so plainly."""
+
+
+class Restricted(DataUnavailable):
+    """The dataset is not published yet: only signed-in users may see it."""
+
+    def __init__(self, name: str):
+        super().__init__("these figures are not published yet; sign in to see them")
+        self.dataset = name
 
 
 def _path(name: str) -> Path:
@@ -28,7 +37,8 @@ def _read(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
 
 
 def version() -> tuple:
-    """A token that changes whenever any processed file is rebuilt, removed or replaced."""
+    """A token that changes whenever any processed file is rebuilt, removed or replaced,
+    and differs between viewers who may see different datasets (a cache key for pages)."""
     folder = config.processed_dir()
     try:
         entries = sorted(folder.iterdir())
@@ -42,7 +52,11 @@ def version() -> tuple:
             except FileNotFoundError:
                 continue
             out.append((entry.name, st.st_mtime_ns, st.st_size))
-    return (str(folder), *out)
+    try:
+        scope = hidden()
+    except DataUnavailable:
+        scope = None
+    return (str(folder), scope, *out)
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -60,8 +74,50 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 def frame(name: str) -> pd.DataFrame:
     """A processed table by name (``cp_plans``, ``measures`` …). Do not modify the result."""
+    if name in hidden():
+        raise Restricted(name)
     path = _path(f"{name}.parquet")
     return _read(str(path), _stamp(path))
+
+
+def check(name: str) -> int:
+    """Rows in a processed file, read whoever is asking (for the health check)."""
+    path = _path(f"{name}.parquet")
+    return len(_read(str(path), _stamp(path)))
+
+
+@lru_cache(maxsize=8)
+def _restricted(path: str, stamp: tuple[int, int]) -> frozenset[str]:
+    return frozenset(json.loads(Path(path).read_text(encoding="utf-8")).get("restricted", ()))
+
+
+def restricted() -> frozenset[str]:
+    """Datasets marked restricted in data/raw/restricted.csv (carried in build.json).
+
+    Raises ``DataUnavailable`` when build.json cannot be read, so that nothing restricted
+    is shown by mistake."""
+    path = _path("build.json")
+    try:
+        return _restricted(str(path), _stamp(path))
+    except (OSError, ValueError, AttributeError) as err:
+        raise DataUnavailable("build.json is missing or unreadable") from err
+
+
+def hidden() -> frozenset[str]:
+    """The restricted datasets the current viewer may not see.
+
+    In a web request: all of them unless someone is signed in (``dashboard.auth`` sets
+    ``flask.g.user``). Programs run on the server itself (the pack CLI, notebooks) read
+    the files directly anyway, and see everything."""
+    if has_request_context() and not g.get("user"):
+        return restricted()
+    return frozenset()
+
+
+def _visible(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a registry table (tables, flags) about datasets the viewer may see."""
+    names = hidden()
+    return table[~table["dataset"].isin(names)] if names else table
 
 
 def dataset(name: str) -> pd.DataFrame:
@@ -81,11 +137,11 @@ def measure(measure_id: str) -> pd.Series:
 
 
 def tables() -> pd.DataFrame:
-    return frame("tables")
+    return _visible(frame("tables"))
 
 
 def flags() -> pd.DataFrame:
-    return frame("validation")
+    return _visible(frame("validation"))
 
 
 def build_info() -> dict:

@@ -1,4 +1,7 @@
-"""Plain Flask routes beside the Dash app: chart downloads."""
+"""Plain Flask routes beside the Dash app: chart downloads.
+
+Only names from the chart registry and known formats are accepted, so a download address
+can never name a file; restricted figures need a signed-in user (``dashboard.data``)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import re
 from flask import Flask, Response, abort, request
 
 from . import charts, export
-from .data import DataUnavailable
+from .data import DataUnavailable, Restricted
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
@@ -22,6 +25,8 @@ def register(server: Flask) -> None:
         chart = charts.get(chart_id)
         try:
             result = chart.render(request.args.to_dict())
+        except Restricted:
+            abort(403)
         except DataUnavailable:
             abort(503)
         body = export.render(result, ext)
@@ -30,3 +35,10 @@ def register(server: Flask) -> None:
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",
         })
+
+    @server.get("/export/<path:_rest>")
+    @server.get("/pack.<path:_rest>")
+    def not_a_download(_rest: str) -> Response:
+        """Anything else under a download address is not found (rather than the app's
+        page, which Dash serves at any other address)."""
+        abort(404)

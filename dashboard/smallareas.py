@@ -64,7 +64,7 @@ def _read_shapes(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
     return table
 
 
-def _hover_points(geoms, per_map: int = 800) -> list[tuple[list, list]]:
+def _hover_points(geoms, per_map: int = 300) -> list[tuple[list, list]]:
     """Points spread over each area (a point inside it, and a grid of about
     ``per_map`` points over the whole map), for hover text anywhere on the area."""
     import numpy as np

@@ -98,7 +98,7 @@ def _arcs(topology: dict, path: Path) -> list[np.ndarray]:
         try:
             scale = np.asarray(transform["scale"], dtype="float64")[:2]
             translate = np.asarray(transform["translate"], dtype="float64")[:2]
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, IndexError, TypeError, ValueError):
             raise _fail(path, "its 'transform' needs 'scale' and 'translate' pairs") from None
         if scale.shape != (2,) or translate.shape != (2,):
             raise _fail(path, "its 'transform' needs 'scale' and 'translate' pairs")
@@ -299,7 +299,7 @@ def read(path: Path, tolerance_m: float = TOLERANCE_M) -> pd.DataFrame:
     """Decode the file at ``path``; ``ETLError`` naming it if it cannot be."""
     try:
         topology = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as err:
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:  # nested too deep
         raise _fail(path, f"it is not valid JSON ({err})") from None
     return decode(topology, path, tolerance_m)
 

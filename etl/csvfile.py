@@ -23,15 +23,23 @@ def _fail(path: Path, message: str, row: int | None = None, column: str | None =
     raise ETLError([Problem(path, message, row, column)])
 
 
+def _first_row(text: str) -> list[str]:
+    """The cells of the first CSV record in ``text``; none if it is not CSV at all."""
+    try:
+        return next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error:  # e.g. a cell longer than the csv module's field limit
+        return []
+
+
 def _decode(path: Path, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line_start = data.rfind(b"\n", 0, err.start) + 1
         row = data.count(b"\n", 0, err.start) + 1
-        header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8", "replace")]), [])
+        header = _first_row(data.split(b"\n", 1)[0].decode("utf-8", "replace"))
         prefix = data[line_start : err.start].decode("utf-8", "replace")
-        index = len(next(csv.reader([prefix]), [""])) - 1 if prefix else 0
+        index = len(_first_row(prefix) or [""]) - 1 if prefix else 0
         column = header[index].strip() if row > 1 and 0 <= index < len(header) else None
         _fail(
             path,
@@ -41,6 +49,18 @@ def _decode(path: Path, data: bytes) -> str:
         )
 
 
+def _records(path: Path, text: str):
+    """``(line it starts on, cells)`` for each CSV record; ``ETLError`` if one is unreadable."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    try:
+        for fields in reader:
+            yield start, fields
+            start = reader.line_num + 1
+    except csv.Error as err:  # e.g. a cell longer than the csv module's field limit
+        _fail(path, f"this row cannot be read as CSV ({err})", start)
+
+
 def read_table(path: Path, required: tuple[str, ...] = ()) -> Table:
     """Read ``path``, raising ``ETLError`` on the first thing a person must fix."""
     if not path.is_file():
@@ -48,8 +68,8 @@ def read_table(path: Path, required: tuple[str, ...] = ()) -> Table:
     text = _decode(path, path.read_bytes())
     if not text.strip():
         _fail(path, "the file is empty; it needs a header row and data rows", 1)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
+    records = _records(path, text)
+    header = [h.strip() for h in next(records)[1]]
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
         if not name:
@@ -62,9 +82,7 @@ def read_table(path: Path, required: tuple[str, ...] = ()) -> Table:
         if name not in seen:
             _fail(path, f"missing column '{name}'; the header has {', '.join(header)}", 1, name)
     rows = []
-    line = reader.line_num
-    for fields in reader:
-        start, line = line + 1, reader.line_num
+    for start, fields in records:
         if not any(f.strip() for f in fields):
             continue
         extra = [f for f in fields[len(header):] if f.strip()]

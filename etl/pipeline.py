@@ -18,9 +18,11 @@ from .boundaries import import_boundaries
 from .config import CONTRACT_COLUMNS
 from .derive import derive
 from .errors import ETLError, Problem
-from .registry import load_manifests, load_registry
+from .geo import geoparquet
+from .registry import load_manifests, load_registry, load_restricted
 from .releases import Official, import_releases, release_files
 from .report import render_report
+from .smallarea import SmallAreas, build_small_areas, ready_authorities
 from .tidy import tidy_table
 from .validate import FLAG_COLUMNS, load_checks, validate
 from .write import write_all
@@ -43,6 +45,9 @@ class Build:
     notes: list[str] = field(default_factory=list)
     releases: dict[str, dict] = field(default_factory=dict)
     boundaries: dict = field(default_factory=dict)
+    geo: dict = field(default_factory=dict)  # geo/<file>.parquet → GeoDataFrame
+    small_areas: dict = field(default_factory=dict)  # authority code → summary
+    restricted: list[str] = field(default_factory=list)  # shown only to signed-in users
 
 
 def _contract(frame: pd.DataFrame) -> pd.DataFrame:
@@ -66,9 +71,12 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
     registry = load_registry(raw)
     specs = load_manifests(raw, registry)
     checks = load_checks(raw / "checks.csv")
+    restricted = load_restricted(raw / "restricted.csv")
     total = len(specs) + (len(release_files(external)) if external is not None else 0)
     with_map = external is not None and (external / BOUNDARY_FILE).is_file()
     total += with_map
+    mapped = ready_authorities(raw, external) if external is not None else []
+    total += len(mapped)
     frames, problems = [], []
     for index, spec in enumerate(specs, start=1):
         label = f"{spec.source_id}/{spec.path.name} → {spec.dataset}"
@@ -82,7 +90,7 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
             label += f"  {len(frame)} figures"
         if progress:
             progress(index, total, label)
-    official, boundaries = Official(), {}
+    official, boundaries, small = Official(), {}, SmallAreas()
     if external is not None:
         def shifted(i: int, n: int, text: str) -> None:
             if progress:
@@ -101,8 +109,21 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
             official.notes.extend(geo.notes)
             boundaries = geo.summary
             if with_map and progress:
-                progress(total, total, f"{BOUNDARY_FILE.as_posix()} → geo_lad  "
+                progress(total - len(mapped), total, f"{BOUNDARY_FILE.as_posix()} → geo_lad  "
                          f"{geo.summary['districts']} districts")
+        try:
+            small = build_small_areas(raw, external)
+        except ETLError as err:
+            problems.extend(err.problems)
+        else:
+            for i, (code, info) in enumerate(small.summary.items(), start=1):
+                if progress:
+                    progress(total - len(mapped) + i, total,
+                             f"small areas {code} → smallarea, geo  {info['lsoas']} LSOAs, "
+                             f"{info['wards']} wards, {info['source']}")
+            if small.frames:
+                official.datasets["smallarea"] = pd.concat(small.frames, ignore_index=True)
+            official.notes.extend(small.notes)
     if problems:
         raise ETLError(problems)
     data = pd.concat(frames, ignore_index=True)
@@ -141,12 +162,20 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
         "source_table": s.source_table, "file": f"{s.source_id}/{s.path.name}",
         "unit": s.unit, "period_type": s.period_type, "area": s.area, "notes": s.notes,
     } for s in specs] + official.tables)
+    for name, row in restricted.items():  # official datasets may be named before import
+        if name not in datasets and name not in official.lookups and \
+                not name.startswith("dfe_"):
+            problems.append(Problem(raw / "restricted.csv", f"no table or release makes "
+                                    f"dataset '{name}'", row, "dataset"))
+    if problems:
+        raise ETLError(problems)
     if official.flags:
         flags = pd.concat([flags, pd.DataFrame.from_records(official.flags,
                                                             columns=FLAG_COLUMNS)],
                           ignore_index=True)
     return Build(datasets, measures.reset_index(drop=True), tables, flags, official.lookups,
-                 official.notes, official.releases, boundaries)
+                 official.notes, official.releases, boundaries, geo=small.geo,
+                 small_areas=small.summary, restricted=sorted(restricted))
 
 
 def _parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
@@ -169,9 +198,12 @@ def write_build(result: Build, out: Path) -> dict:
         "releases": result.releases,
         "boundaries": result.boundaries,
         "notes": result.notes,
+        "restricted": result.restricted,
+        "small_areas": result.small_areas,
     }
     writers = {f"{name}.parquet": _parquet(frame) for name, frame in result.datasets.items()}
     writers.update({f"{name}.parquet": _parquet(frame) for name, frame in result.lookups.items()})
+    writers.update({name: geoparquet(frame) for name, frame in result.geo.items()})
     writers["measures.parquet"] = _parquet(result.measures)
     writers["tables.parquet"] = _parquet(result.tables)
     writers["validation.parquet"] = _parquet(result.flags.reindex(columns=FLAG_COLUMNS))

@@ -122,6 +122,27 @@ def load_sources(path: Path) -> dict[str, Source]:
     }
 
 
+def load_restricted(path: Path) -> dict[str, int]:
+    """``restricted.csv`` (optional): datasets shown only to signed-in users, with the row
+    that names each. No file means nothing is restricted."""
+    if not path.exists():
+        return {}
+    table = read_table(path, ("dataset",))
+    problems: list[Problem] = []
+    names: dict[str, int] = {}
+    for row, cells in table.rows:
+        name = cells["dataset"]
+        if not _ID.fullmatch(name):
+            problems.append(Problem(path, f"dataset '{name}' must be snake_case", row,
+                                    "dataset"))
+        elif name in names:
+            problems.append(Problem(path, f"dataset '{name}' is listed twice", row, "dataset"))
+        names[name] = row
+    if problems:
+        raise ETLError(problems)
+    return names
+
+
 def load_registry(raw: Path) -> Registry:
     problems: list[Problem] = []
     loaded = {}

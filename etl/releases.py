@@ -23,7 +23,6 @@ plans started) get the financial year ``2023-24``; counts taken on 31 March
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Callable
@@ -36,7 +35,7 @@ import pandas as pd
 
 from . import stats
 from .config import CONTRACT_COLUMNS, OFFICIAL_EXTRA_COLUMNS, TOTAL
-from .csvfile import _decode
+from .csvfile import _decode, _first_row, _records
 from .errors import ETLError, Problem
 from .registry import Registry
 
@@ -245,7 +244,7 @@ def _text(path: Path) -> str:
 
 
 def _header(text: str) -> list[str]:
-    return [h.strip() for h in next(csv.reader(io.StringIO(text)), [])]
+    return [h.strip() for h in _first_row(text)]
 
 
 def _frame(path: Path, text: str) -> pd.DataFrame:
@@ -321,6 +320,7 @@ def _years(frame: pd.DataFrame, path: Path, problems: list[Problem],
         ok = second == (first + 1) % 100
         idx = np.flatnonzero(financial)
         years[idx[ok]] = first[ok] + 1
+    years[(years < 1000) | (years > 9999)] = -1  # no dates before year 1000 or after 9999
     bad = np.flatnonzero(years < 0)
     expected = ("'Reporting year' with a year such as 2023" if mid_year else
                 "'Reporting year' with a year such as 2024 (the year ending 31 March), or "
@@ -669,21 +669,17 @@ def _typed(data: dict[str, np.ndarray], rows: np.ndarray) -> pd.DataFrame:
 # ---------------------------------------------------------------- lookups
 
 
-def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
-    rows, line = [], reader.line_num
-    for fields in reader:
-        start, line = line + 1, reader.line_num
-        rows.append((start, [f.strip() for f in fields]))
-    return header, rows
+def _rows(path: Path, text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    records = _records(path, text)
+    header = [h.strip() for h in next(records)[1]]
+    return header, [(start, [f.strip() for f in fields]) for start, fields in records]
 
 
 def _neighbours(path: Path, text: str, authority: str, la_names: dict[str, tuple[str, str]],
                 old_of: dict[str, str], notes: list[str],
                 problems: list[Problem]) -> pd.DataFrame:
     """The configured authority's ten statistical neighbours, nearest first."""
-    header, rows = _rows(text)
+    header, rows = _rows(path, text)
     number = header.index("LA num") if "LA num" in header else header.index("LA number")
     name = header.index("LA Name") if "LA Name" in header else None
     slots, missing = [], []
@@ -742,7 +738,13 @@ def _neighbours(path: Path, text: str, authority: str, la_names: dict[str, tuple
 
 def _ltla_utla(path: Path, text: str, problems: list[Problem]) -> pd.DataFrame:
     """Lower- to upper-tier lookup; the year in the column names (LTLA23CD) may change."""
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as err:
+        found = re.search(r"line (\d+)", str(err))
+        problems.append(Problem(path, f"the rows do not line up with the header ({err})",
+                                int(found.group(1)) if found else None))
+        return pd.DataFrame(columns=LOOKUP_COLUMNS)
     frame.columns = [c.strip() for c in frame.columns]
     pick = {}
     for key, rx in _LOOKUP.items():

@@ -192,7 +192,10 @@ def _count_sample(sample: pd.DataFrame, lsoas: pd.DataFrame, ref: Reference) -> 
 
 
 def ready_authorities(raw: Path, external: Path) -> list[str]:
-    """Codes of the configured authorities whose LSOA boundaries are present."""
+    """Codes of the configured authorities whose LSOA boundaries (and the LSOA lookups
+    in ``imd/``) are present."""
+    if not (external / "imd").is_dir():
+        return []
     return [a.code for a in load_authorities(raw).values()
             if boundary_files(external, a.districts)]
 
@@ -201,8 +204,11 @@ def build_small_areas(raw: Path, external: Path, local: Path | None = None) -> S
     """Every configured authority whose boundaries are present; the others are noted."""
     out = SmallAreas()
     authorities = load_authorities(raw)
-    ready = [a for a in authorities.values() if boundary_files(external, a.districts)]
+    ready = [a for a in authorities.values() if a.code in ready_authorities(raw, external)]
     if not ready:
+        if authorities and not (external / "imd").is_dir():
+            out.notes.append("No Indices of Deprivation or LSOA lookups (imd/ in the "
+                             "external folder): the small-area maps are not drawn")
         return out
     ref = read_reference(external)
     problems = []

@@ -154,31 +154,34 @@ def small_area_map(state: dict) -> ChartResult:
     subtitle = (f"{MEASURE_NAMES[state['measure']]} per 10,000 children, {period}, by "
                 f"{where}{' (ward boundaries drawn thick)' if level == 'lsoa' else ''}. "
                 f"{CLASS_NOTE}")
-    result = Tabled(fig, rows, _flag(finding), subtitle, source_of(rows), _notes())
-    result.shown = _area_table(shapes, wide, level, source_of(rows))
+    rates, extra = _area_rows(rows, shapes, wide, level)
+    result = Tabled(fig, rates, _flag(finding), subtitle, source_of(rows), _notes())
+    result.extra = extra
     return result
 
 
-def _area_table(shapes: pd.DataFrame, wide: pd.DataFrame, level: str, source: str
-                ) -> pd.DataFrame:
-    """One row per area, as the map shows it: c where suppressed, never a number."""
-    hidden = wide["status"] == "c"
-    table = pd.DataFrame({
-        "Children counted": [("c" if h else fmt.number(v)) for v, h in
-                             zip(wide["count"], hidden, strict=True)],
-        "Value": wide["rate"].where(~hidden).to_numpy(),
-        "Children aged 0–15": [fmt.number(v) for v in wide["children"]],
-        "Status": [fmt.STATUS_WORDS["c"] if h else "" for h in hidden],
-        "Source": source,
-    })
+def _counted(wide: pd.DataFrame) -> list[str]:
+    return ["c" if s == "c" else fmt.number(v) for v, s in
+            zip(wide["count"], wide["status"], strict=True)]
+
+
+def _area_rows(rows: pd.DataFrame, shapes: pd.DataFrame, wide: pd.DataFrame, level: str
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rates drawn, one row per area in SOA (or ward) order, and the columns the table
+    adds: c where suppressed, never a number."""
+    order = shapes.sort_values("soa_number" if level == "lsoa" else "ward_name")
+    rates = rows[rows["unit"] == "rate_per_10000"].set_index("area_code").loc[
+        order["area_code"]].reset_index()
     if level == "lsoa":
-        table.insert(0, "SOA", shapes["soa_number"].to_numpy())
-        table.insert(1, "LSOA", [f"{n} ({c})" for n, c in
-                                 zip(shapes["lsoa_name"], shapes["area_code"], strict=True)])
-        table.insert(2, "Ward", shapes["ward_name"].to_numpy())
-    else:
-        table.insert(0, "Ward", shapes["ward_name"].to_numpy())
-    return table.sort_values(table.columns[0]).reset_index(drop=True)
+        rates["area_name"] = [f"{n} ({c})" for n, c in
+                              zip(rates["area_name"], rates["area_code"], strict=True)]
+    wide = wide.loc[order["area_code"]]
+    extra = pd.DataFrame({"Children counted": _counted(wide),
+                          "Children aged 0–15": [fmt.number(v) for v in wide["children"]]})
+    if level == "lsoa":
+        extra.insert(0, "SOA", order["soa_number"].to_numpy())
+        extra.insert(1, "Ward", order["ward_name"].to_numpy())
+    return rates, extra
 
 
 @chart("sa-deprivation", PAGE, "Deprivation affecting children (IDACI)")
@@ -196,10 +199,13 @@ def deprivation_map(state: dict) -> ChartResult:
                                "(IDACI 2019, deciles)")
     most = int((deciles <= 2).sum())
     data = pd.DataFrame({
-        "measure": "idaci_decile", "period": "2019", "area_code": shapes["area_code"],
+        "measure": "IDACI decile (1 = most deprived tenth in England)", "period": "2019",
+        "area_code": shapes["area_code"],
         "area_name": shapes["lsoa_name"], "breakdown_value": "Total",
         "value": deciles.astype(float), "unit": "decile", "status": None,
-        "source": "English Indices of Deprivation 2019 (MHCLG), IDACI"})
+        "source": "Derived from the English Indices of Deprivation 2019 (MHCLG): each "
+                  "LSOA's IDACI decile"}).sort_values(["value", "area_name"]).reset_index(
+                      drop=True)
     title = (f"{most} of the {len(shapes)} LSOAs are among the most deprived fifth in "
              "England for income deprivation affecting children")
     result = Tabled(fig, data, title, "Income Deprivation Affecting Children Index "
@@ -207,23 +213,24 @@ def deprivation_map(state: dict) -> ChartResult:
                     "English Indices of Deprivation 2019 (MHCLG)",
                     ["Contains public sector information licensed under the Open "
                      "Government Licence v3.0.", OS_NOTE])
-    result.shown = pd.DataFrame({
-        "SOA": shapes["soa_number"], "LSOA": shapes["lsoa_name"],
-        "LSOA code": shapes["area_code"], "Ward": shapes["ward_name"],
-        "Value": deciles.astype(float),
-        "Source": "English Indices of Deprivation 2019 (MHCLG)",
-    }).sort_values(["Value", "SOA"]).reset_index(drop=True)
+    at = shapes.set_index("area_code").loc[data["area_code"]]
+    result.extra = pd.DataFrame({"SOA": at["soa_number"].to_numpy(),
+                                 "Ward": at["ward_name"].to_numpy()})
     return result
 
 
 class Tabled(ChartResult):
-    """A chart whose table view may be a table of its own (ranked wards, LSOA
-    deciles) rather than the tidy rows, and whose export keeps a map's key beside it."""
+    """A chart whose table has columns of its own (SOA, ward, children counted) after
+    the area, one row per row of ``data``, and whose export keeps a map's key beside it."""
 
-    shown: pd.DataFrame | None = None
+    extra: pd.DataFrame | None = None
 
     def table(self) -> pd.DataFrame:
-        return self.shown if self.shown is not None else super().table()
+        table = super().table()
+        if self.extra is not None:
+            for i, column in enumerate(self.extra.columns, start=2):
+                table.insert(i, column, self.extra[column].to_numpy())
+        return table
 
     def export_figure(self):
         out = super().export_figure()
@@ -244,24 +251,20 @@ def ward_ranking(state: dict) -> ChartResult:
     fig = figures.ranked_bars(bars, highlight="", reference=None)
     fig.update_xaxes(title="Wards, highest rate first")
     table = pd.concat([shown, hidden], ignore_index=True)
-    ranking = pd.DataFrame({
+    rates = rows[rows["unit"] == "rate_per_10000"].set_index("area_code").loc[
+        table["area_code"]].reset_index()
+    extra = pd.DataFrame({
         "Rank": [str(i + 1) for i in range(len(shown))] + ["–"] * len(hidden),
-        "Ward": table["area_name"],
-        "Children counted": [fmt.number(v) if s != "c" else "c" for v, s in
-                             zip(table["count"], table["status"], strict=True)],
-        "Value": table["rate"],
+        "Children counted": _counted(table),
         "Children aged 0–15": [fmt.number(v) for v in table["children"]],
-        "Status": table["status"].map(lambda s: fmt.STATUS_WORDS["c"] if s == "c" else ""),
-        "Source": source_of(rows),
     })
     notes = _notes([f"{len(hidden)} ward(s) suppressed (c) are listed last in the table."]
                    if len(hidden) else None)
     title = (_flag(f"{shown.iloc[0]['area_name']} had the highest ward rate in {period}")
              if len(shown) else _flag(f"Every ward figure for {period} is suppressed"))
-    result = Tabled(fig, rows, title, f"{MEASURE_NAMES[state['measure']]} per 10,000 "
-                         f"children, {period}, by ward (Value: rate per 10,000)",
-                         source_of(rows), notes)
-    result.shown = ranking
+    result = Tabled(fig, rates, title, f"{MEASURE_NAMES[state['measure']]} per 10,000 "
+                    f"children, {period}, by ward", source_of(rows), notes)
+    result.extra = extra
     return result
 
 

@@ -72,9 +72,23 @@ def tile(dataset: str, measure: str, href: str, comparator: str | None) -> html.
     return html.Li([html.H2(info["label"], id=heading_id), *body], className="tile")
 
 
+def tile_or_message(dataset: str, measure: str, href: str, comparator: str | None
+                    ) -> html.Li:
+    """The tile, or, when its figures cannot be read or are not published, why not:
+    the other tiles are still shown."""
+    try:
+        return tile(dataset, measure, href, comparator)
+    except data.DataUnavailable as err:
+        label = data.measure(measure)["label"]
+        return html.Li([html.H2(label, id=f"tile-{measure}"),
+                        html.P(f"This figure cannot be shown right now: {err}.",
+                               className="message message-warning", role="status"),
+                        dcc.Link(f"More on {label.lower()}", href=href)], className="tile")
+
+
 def layout(**_query) -> html.Div:
     try:
-        tiles = [tile(*spec) for spec in TILES]
+        tiles = [tile_or_message(*spec) for spec in TILES]
     except data.DataUnavailable as err:
         return html.Div([html.H1("Overview"),
                          html.P(f"The figures cannot be shown right now: {err}.",

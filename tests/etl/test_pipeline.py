@@ -11,6 +11,7 @@ import pytest
 from etl.cli import main
 from etl.config import CONTRACT_COLUMNS, OFFICIAL_EXTRA_COLUMNS
 from etl.pipeline import run
+from etl.smallarea import EXTRA_COLUMNS as SMALLAREA_EXTRA_COLUMNS
 
 EQUALITY = "reports/dudley_cs_equality_2010_11"
 
@@ -21,7 +22,9 @@ def test_every_dataset_follows_the_contract(processed):
     for name, rows in summary["datasets"].items():
         table = pq.read_table(processed.path / f"{name}.parquet")
         # official releases (dfe_*) add documented columns after the contract's; reports none
-        extra = OFFICIAL_EXTRA_COLUMNS if name.startswith("dfe_") else []
+        # small areas add their authority, denominator and whether the sample is synthetic
+        extra = (OFFICIAL_EXTRA_COLUMNS if name.startswith("dfe_") else
+                 SMALLAREA_EXTRA_COLUMNS if name == "smallarea" else [])
         assert table.column_names == CONTRACT_COLUMNS + extra, name
         assert table.num_rows == rows > 0
         assert str(table.schema.field("period_start").type) == "date32[day]"

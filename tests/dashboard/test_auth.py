@@ -1,0 +1,391 @@
+"""Optional sign-in and restricted datasets, against live servers on a copy of the data in
+which one real dataset (racist incidents) is marked restricted in data/raw/restricted.csv.
+
+Every way the figures leave the server is tried signed out and signed in: pages in
+Chromium, the Dash callbacks themselves (POST /_dash-update-component), downloads and
+committee packs."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from werkzeug.security import check_password_hash
+
+from etl import config
+from etl.errors import ETLError
+from etl.pipeline import build, run
+
+from .browser import ALL_CHARTS_DRAWN, ROOT, TILES_DRAWN
+from .webclient import Client, serving
+
+RESTRICTED = "racist_incidents"
+CHARTS = ["ri-trend", "ri-breakdown", "ri-locations", "ri-schools", "ri-support"]
+NAME = "alice"
+PASSWORD = secrets.token_urlsafe(12)  # made for this run: no password is kept in the repo
+SECRET = secrets.token_hex(32)
+
+
+def users_cli(path: Path, *args: str, password: str | None = None):
+    return subprocess.run([sys.executable, "-m", "dashboard.users", "--file", str(path), *args],
+                          input=None if password is None else password + "\n", text=True,
+                          capture_output=True, cwd=ROOT, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def restricted_processed(tmp_path_factory) -> Path:
+    """The real raw data with racist incidents marked restricted, through the real ETL."""
+    raw = tmp_path_factory.mktemp("raw") / "raw"
+    shutil.copytree(config.raw_dir(), raw)
+    (raw / "restricted.csv").write_text(f"dataset,note\n{RESTRICTED},awaiting approval\n",
+                                        encoding="utf-8")
+    out = tmp_path_factory.mktemp("restricted-processed")
+    run(raw, out, external=config.external_dir())
+    return out
+
+
+@pytest.fixture(scope="module")
+def accounts(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("accounts") / "users"
+    result = users_cli(path, "add", NAME, "--password-stdin", password=PASSWORD)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture(scope="module")
+def users_server(restricted_processed, accounts):
+    with serving(restricted_processed, DASHBOARD_LOGIN="users",
+                 DASHBOARD_USERS_FILE=str(accounts), DASHBOARD_SECRET_KEY=SECRET) as origin:
+        yield origin
+
+
+@pytest.fixture(scope="module")
+def proxy_server(restricted_processed):
+    with serving(restricted_processed, DASHBOARD_LOGIN="proxy",
+                 DASHBOARD_PROXY_USER_HEADER="X-Remote-User") as origin:
+        yield origin
+
+
+@pytest.fixture(scope="module")
+def findings(registry) -> dict[str, str]:
+    """Each restricted chart's computed finding (drawn here, outside any web request)."""
+    return {c: registry.get(c).render({}).title for c in CHARTS}
+
+
+def signed_in(users_server) -> Client:
+    client = Client(users_server)
+    reply = client.sign_in(NAME, PASSWORD)
+    assert reply.status == 303, reply.text
+    return client
+
+
+def graph_ids(reply_json) -> set[str]:
+    """Ids of every chart (dcc.Graph) anywhere in a Dash reply."""
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "Graph" and isinstance(node.get("props"), dict):
+                found.add(str(node["props"].get("id")))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(reply_json)
+    return found
+
+
+# --- the flag, from raw data to build.json --------------------------------------------------
+
+
+def test_restricted_csv_is_carried_into_build_json(restricted_processed, processed):
+    built = json.loads((restricted_processed / "build.json").read_text())
+    assert built["restricted"] == [RESTRICTED]
+    assert json.loads((processed.path / "build.json").read_text())["restricted"] == []
+
+
+def test_a_restricted_name_that_matches_no_dataset_stops_the_etl(raw_copy):
+    (raw_copy / "restricted.csv").write_text("dataset,note\nracist_incident,typo\n",
+                                             encoding="utf-8")
+    with pytest.raises(ETLError) as err:
+        build(raw_copy)
+    problem = err.value.problems[0]
+    assert "racist_incident" in problem.message and problem.row == 2
+    assert Path(problem.path).name == "restricted.csv"
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+def test_users_cli_stores_only_a_salted_hash(tmp_path):
+    path = tmp_path / "users"
+    assert users_cli(path, "add", "bob", "--password-stdin", password=PASSWORD).returncode == 0
+    assert users_cli(path, "add", "carol", "--password-stdin", password=PASSWORD
+                     ).returncode == 0
+    text = path.read_text()
+    assert PASSWORD not in text
+    hashes = dict(line.split(":", 1) for line in text.splitlines())
+    assert set(hashes) == {"bob", "carol"}
+    assert hashes["bob"] != hashes["carol"], "each hash has its own salt"
+    assert check_password_hash(hashes["bob"], PASSWORD)
+    assert not check_password_hash(hashes["bob"], PASSWORD + "x")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    short = users_cli(path, "add", "dave", "--password-stdin", password="short")
+    assert short.returncode != 0 and "dave" not in path.read_text()
+    assert users_cli(path, "remove", "bob").returncode == 0
+    assert users_cli(path, "list").stdout.split() == ["carol"]
+
+
+# --- signed out and signed in: pages, callbacks, downloads, packs ---------------------------
+
+
+def test_signed_out_pages_say_the_figures_are_not_published(browser, users_server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(users_server + "/racist-incidents")
+    page.wait_for_function("() => document.querySelectorAll('.chart-card').length >= 5")
+    cards = page.locator(".chart-card")
+    for i in range(cards.count()):
+        assert "not published yet" in cards.nth(i).inner_text()
+    assert page.locator(".js-plotly-plot").count() == 0
+    assert page.get_by_role("link", name="Sign in").count() == 1
+
+    page.goto(users_server + "/")
+    page.wait_for_function(TILES_DRAWN)
+    tile = page.locator(".tile", has=page.locator("#tile-racist_incidents"))
+    assert "not published yet" in tile.inner_text()
+    assert page.locator(".tile .big").count() == page.locator(".tile").count() - 1
+
+    page.goto(users_server + "/about")
+    page.wait_for_selector("h1")
+    page.wait_for_load_state("networkidle")
+    assert RESTRICTED not in page.locator("main").inner_text()
+
+    page.goto(users_server + "/child-protection-plans")
+    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
+    context.close()
+
+
+def test_signing_in_in_the_browser_shows_the_restricted_figures(browser, users_server,
+                                                                 findings):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(users_server + "/racist-incidents")
+    page.get_by_role("link", name="Sign in").click()
+    page.fill("#name", NAME)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(users_server + "/racist-incidents")
+    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
+    assert page.locator(".chart-card .js-plotly-plot").count() == len(CHARTS)
+    assert findings["ri-trend"] in page.locator("#card-ri-trend").inner_text()
+    assert f"Signed in as {NAME}" in page.locator("header").inner_text()
+    page.goto(users_server + "/about")
+    page.wait_for_selector("h1")
+    page.wait_for_load_state("networkidle")
+    assert RESTRICTED in page.locator("main").inner_text()
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(users_server + "/")
+    page.goto(users_server + "/racist-incidents")
+    page.wait_for_function("() => document.querySelectorAll('.chart-card').length >= 5")
+    assert page.locator(".js-plotly-plot").count() == 0
+    context.close()
+
+
+def test_dash_callbacks_send_restricted_figures_to_signed_in_users_only(browser, users_server,
+                                                                        findings):
+    """Replay every callback request a signed-in browser made, without the session."""
+    context = browser.new_context()
+    page = context.new_page()
+    calls = []  # (address, body) of each callback request
+    page.on("request", lambda r: calls.append((r.url.removeprefix(users_server), r.post_data))
+            if r.method == "POST" and "/_dash-update-component" in r.url else None)
+    page.goto(users_server + "/login")
+    page.fill("#name", NAME)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(users_server + "/")
+    page.goto(users_server + "/racist-incidents")
+    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
+    page.get_by_role("button", name="Per 1,000 pupils").click()
+    page.wait_for_function("() => window.location.search.includes('show=rate')")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    assert len(calls) >= 3
+
+    anonymous, member = Client(users_server), signed_in(users_server)
+    out_graphs, in_graphs, out_text, in_text = set(), set(), "", ""
+    for address, body in calls:
+        for client, is_member in ((anonymous, False), (member, True)):
+            reply = client.post_json(address, body.encode())
+            assert reply.status in (200, 204), reply.text[:300]
+            if reply.status == 204:
+                continue
+            ids = graph_ids(reply.json())
+            if is_member:
+                in_graphs |= ids
+                in_text += reply.text
+            else:
+                out_graphs |= ids
+                out_text += reply.text
+    restricted_graphs = {f"graph-{c}" for c in CHARTS}
+    assert restricted_graphs <= in_graphs, "signed in, the charts come back"
+    assert not out_graphs & restricted_graphs, "signed out, no restricted chart comes back"
+    assert "not published yet" in out_text
+    for chart, finding in findings.items():
+        assert json.dumps(finding)[1:-1] not in out_text, chart
+    assert json.dumps(findings["ri-trend"])[1:-1] in in_text
+
+
+def test_downloads_need_sign_in(users_server):
+    anonymous, member = Client(users_server), signed_in(users_server)
+    for ext in ("csv", "xlsx", "svg"):
+        refused = anonymous.get(f"/export/ri-trend.{ext}")
+        assert refused.status == 403
+        assert "sign in" in refused.text
+        assert member.get(f"/export/ri-trend.{ext}").status == 200
+    rows = member.get("/export/ri-trend.csv").text.splitlines()
+    assert len(rows) > 3 and "Racist incidents" in rows[1]
+    assert anonymous.get("/export/cp-trend.csv").status == 200, "published charts stay public"
+    assert member.get("/export/ri-trend.csv", headers={"X-Remote-User": NAME}).status == 200
+    assert anonymous.get("/export/ri-trend.csv",
+                         headers={"X-Remote-User": NAME}).status == 403, \
+        "the proxy header counts for nothing unless DASHBOARD_LOGIN=proxy"
+
+
+def test_committee_packs_leave_out_restricted_charts_when_signed_out(users_server, findings,
+                                                                    registry):
+    from docx import Document
+
+    def text_of(reply) -> str:
+        assert reply.status == 200, reply.text[:300]
+        doc = Document(io.BytesIO(reply.body))
+        return "\n".join(p.text for p in doc.paragraphs)
+
+    query = "/pack.docx?items=ri-trend,cp-trend"
+    public = text_of(Client(users_server).get(query))
+    assert findings["ri-trend"] not in public
+    assert registry.get("cp-trend").render({}).title in public
+    assert "Not included" in public and "not published yet" in public
+    assert findings["ri-trend"] in text_of(signed_in(users_server).get(query))
+    only = Client(users_server).get("/pack.pptx?items=ri-trend")
+    assert only.status == 400 and findings["ri-trend"] not in only.text
+
+
+# --- the sign-in itself --------------------------------------------------------------------
+
+
+def test_sign_in_refuses_wrong_passwords_forged_forms_and_outside_redirects(users_server):
+    client = Client(users_server)
+    wrong = client.sign_in(NAME, PASSWORD + "x")
+    assert wrong.status == 401 and "do not match" in wrong.text
+    assert client.get("/export/ri-trend.csv").status == 403
+    unknown = client.sign_in("mallory", PASSWORD)
+    assert unknown.status == 401
+    forged = Client(users_server).post_form("/login", {"name": NAME, "password": PASSWORD})
+    assert forged.status == 400
+    odd = Client(users_server)
+    odd.csrf()  # a session with a token, and a form with another
+    assert odd.post_form("/login", {"csrf": "é" * 43, "name": NAME,
+                                    "password": PASSWORD}).status == 400
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example",
+                   "javascript:alert(1)"):
+        c = Client(users_server)
+        reply = c.post_form("/login", {"csrf": c.csrf(), "name": NAME, "password": PASSWORD,
+                                       "next": target})
+        assert reply.status == 303 and reply.headers["Location"] == "/", target
+    c = Client(users_server)
+    reply = c.post_form("/login", {"csrf": c.csrf(), "name": NAME, "password": PASSWORD,
+                                   "next": "/racist-incidents?show=rate"})
+    assert reply.headers["Location"] == "/racist-incidents?show=rate"
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(users_server):
+    reply = Client(users_server).get("/login")
+    cookie = reply.headers["Set-Cookie"]
+    assert cookie.startswith("dashboard_session=")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    # The development server on 127.0.0.1 sends it over plain http; see test_security for
+    # the production default (Secure).
+    assert "Secure" not in cookie
+
+
+def test_sign_out_and_removed_accounts_end_the_session(users_server, accounts, tmp_path):
+    member = signed_in(users_server)
+    assert member.get("/export/ri-trend.csv").status == 200
+    assert member.request("/logout", b"", method="POST").status == 400, "needs the token"
+    layout = member.get("/_dash-layout").text
+    token = re.search(r"(?:/|\\u002f)logout\?csrf=([^\"\\]+)", layout).group(1)
+    assert member.request(f"/logout?csrf={token}", b"", method="POST").status == 303
+    assert member.get("/export/ri-trend.csv").status == 403
+
+    member = signed_in(users_server)
+    backup = tmp_path / "users"
+    shutil.copy2(accounts, backup)
+    try:
+        assert users_cli(accounts, "remove", NAME).returncode == 0
+        assert member.get("/export/ri-trend.csv").status == 403
+    finally:
+        os.replace(backup, accounts)
+    assert signed_in(users_server).get("/export/ri-trend.csv").status == 200
+
+
+def test_proxy_mode_trusts_its_header_only(proxy_server):
+    client = Client(proxy_server)
+    assert client.get("/export/ri-trend.csv").status == 403
+    assert client.get("/export/ri-trend.csv", headers={"X-Remote-User": NAME}).status == 200
+    layout = client.get("/_dash-layout", headers={"X-Remote-User": NAME}).text
+    assert f"Signed in as {NAME}" in layout and "logout" not in layout
+    assert "Sign in" not in client.get("/_dash-layout").text
+    assert "Set-Cookie" not in client.get("/", headers={"X-Remote-User": NAME}).headers
+
+
+def test_with_sign_in_off_restricted_figures_are_shown_to_nobody(restricted_processed,
+                                                                 monkeypatch, registry):
+    from dashboard.app import app
+
+    monkeypatch.setenv("SAFEGUARDING_PROCESSED_DIR", str(restricted_processed))
+    client = app.server.test_client()
+    assert client.get("/export/ri-trend.csv").status_code == 403
+    assert client.get("/export/cp-trend.csv").status_code == 200
+    layout = client.get("/_dash-layout")
+    assert "Sign in" not in layout.get_data(as_text=True)
+    assert "Set-Cookie" not in layout.headers, "no session without sign-in"
+
+
+@pytest.mark.parametrize("env, problem", [
+    ({"DASHBOARD_LOGIN": "everyone"}, "DASHBOARD_LOGIN must be one of"),
+    ({"DASHBOARD_LOGIN": "users", "DASHBOARD_SECRET_KEY": SECRET}, "DASHBOARD_USERS_FILE"),
+    ({"DASHBOARD_LOGIN": "users", "DASHBOARD_USERS_FILE": "{users}"}, "SECRET_KEY"),
+    ({"DASHBOARD_LOGIN": "users", "DASHBOARD_USERS_FILE": "{users}",
+      "DASHBOARD_SECRET_KEY": "short"}, "at least 32 characters"),
+    ({"DASHBOARD_LOGIN": "proxy"}, "DASHBOARD_PROXY_USER_HEADER"),
+    ({"DASHBOARD_SECURE_COOKIES": "maybe"}, "DASHBOARD_SECURE_COOKIES"),
+])
+def test_incomplete_sign_in_settings_are_refused(env, problem, accounts):
+    from dashboard import auth
+
+    env = {k: v.replace("{users}", str(accounts)) for k, v in env.items()}
+    with pytest.raises(auth.ConfigError, match=problem):
+        auth.settings(env)
+
+
+def test_secret_key_can_come_from_a_file(tmp_path, accounts):
+    from dashboard import auth
+
+    key = tmp_path / "secret"
+    key.write_text(SECRET + "\n")
+    conf = auth.settings({"DASHBOARD_LOGIN": "users", "DASHBOARD_USERS_FILE": str(accounts),
+                          "DASHBOARD_SECRET_KEY_FILE": str(key)})
+    assert conf.secret_key == SECRET and conf.secure_cookies
+    assert auth.settings({}).mode == "off" and auth.settings({}).secret_key is None

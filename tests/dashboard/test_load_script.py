@@ -1,0 +1,97 @@
+"""tests/benchmarks/load.py still works: a short run against a real gunicorn.
+
+The benchmark itself (50 users for a minute) is not a test; these keep it from rotting:
+the script starts gunicorn, finds the pages, choices and callbacks, sends real
+callback payloads, and reports no errors and sensible figures; and it does count a
+wrong answer as an error.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+from argparse import Namespace
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "tests" / "benchmarks" / "load.py"
+PAGES = "/contacts,/child-protection-plans"
+
+
+def _load_module():
+    spec = importlib.util.spec_from_file_location("load_benchmark", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_three_users_for_five_seconds(processed_for_app):
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--users", "3", "--seconds", "5", "--think", "0.3",
+         "--pages", PAGES, "--processed", str(processed_for_app.path), "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert time.monotonic() - started < 600
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    summary = report["summary"]
+    assert report["users"] == 3
+    assert 3 <= report["seconds"] <= 5 + 30 + 5  # the run, plus requests under way
+    assert summary["all"]["errors"] == 0, proc.stdout
+    assert set(summary) == {"all", "page", "route", "select", "basket"}, proc.stdout
+    assert summary["all"]["requests"] == sum(s["requests"] for k, s in summary.items()
+                                             if k != "all")
+    for kind, s in summary.items():
+        assert s["requests"] > 0, kind
+        assert s["rps"] == pytest.approx(s["requests"] / report["seconds"])
+        assert 0 < s["p50_ms"] <= s["p95_ms"] <= s["p99_ms"] <= s["max_ms"] < 30_000, kind
+    # the table a person reads names the same figures
+    assert f"{'all':<8}{summary['all']['requests']:>9}{0:>8}" in proc.stdout, proc.stdout
+    assert "load average" in proc.stdout
+
+
+@pytest.fixture(scope="module")
+def gunicorn(processed_for_app, tmp_path_factory):
+    load = _load_module()
+    log = tmp_path_factory.mktemp("load") / "gunicorn.log"
+    proc, origin = load.start_gunicorn(processed_for_app.path, log)
+    try:
+        yield load, origin
+    finally:
+        load.stop_gunicorn(proc)
+
+
+def test_every_payload_draws_real_charts(gunicorn):
+    load, origin = gunicorn
+    site = load.discover(load.Client(origin, 30), PAGES.split(","))
+    assert [p.path for p in site.pages] == PAGES.split(",")
+    for page in site.pages:
+        assert page.route.status == 200 and page.route.figures > 0, page.path
+        assert page.selects, f"{page.path} has no choices"
+        for select in page.selects:
+            assert select.status == 200 and select.figures > 0
+            assert select.search.startswith("?"), select.search  # the new address
+
+
+def test_a_wrong_answer_counts_as_an_error(gunicorn):
+    load, origin = gunicorn
+    site = load.discover(load.Client(origin, 30), PAGES.split(",")[:1])
+    page = site.pages[0]
+    # expect one chart more than the app draws from the router: its answers are then wrong
+    page.route = replace(page.route, figures=page.route.figures + 1)
+    site.routes = {key: (replace(route, figures=route.figures + 1), basket)
+                   for key, (route, basket) in site.routes.items()}
+    args = Namespace(users=1, seconds=2.0, think=0.1, timeout=30.0, max_requests=50, seed=1)
+    runner = load.Load(origin, site, args)
+    seconds = runner.run()
+    summary = load.summarise(runner.results, seconds)
+    assert summary["route"]["errors"] == summary["route"]["requests"] > 0
+    assert summary["all"]["errors"] == summary["route"]["errors"]
+    assert all("charts with data" in r.error for r in runner.results if r.error)
