@@ -114,12 +114,14 @@ def load_areas(path: Path) -> dict[str, Area]:
 
 def load_sources(path: Path) -> dict[str, Source]:
     table = read_table(path, ("source_id", "title", "publisher", "published"))
-    return {
-        cells["source_id"]: Source(
-            cells["source_id"], cells["title"], cells["publisher"], cells["published"]
-        )
-        for _, cells in table.rows
-    }
+    sources: dict[str, Source] = {}
+    for row, cells in table.rows:
+        if cells["source_id"] in sources:
+            raise ETLError([Problem(path, f"source '{cells['source_id']}' is listed twice",
+                                    row, "source_id")])
+        sources[cells["source_id"]] = Source(cells["source_id"], cells["title"],
+                                             cells["publisher"], cells["published"])
+    return sources
 
 
 def load_restricted(path: Path) -> dict[str, int]:
@@ -181,7 +183,11 @@ def load_manifests(raw: Path, registry: Registry) -> list[TableSpec]:
         for row, cells in table.rows:
             ok = True
             path = manifest.parent / cells["file"]
-            if not cells["file"] or not path.is_file():
+            if Path(cells["file"]).name != cells["file"]:
+                problems.append(Problem(manifest, f"'{cells['file']}' must be a file name in "
+                                        f"{manifest.parent}, not a path", row, "file"))
+                ok = False
+            elif not cells["file"] or not path.is_file():
                 problems.append(Problem(manifest, f"table file '{cells['file']}' not found in "
                                         f"{manifest.parent}", row, "file"))
                 ok = False

@@ -116,9 +116,11 @@ def load_checks(path: Path) -> list[Check]:
             continue
         try:
             tolerance = float(cells["tolerance"]) if cells["tolerance"] else None
+            if tolerance is not None and not (0 <= tolerance < float("inf")):
+                raise ValueError
         except ValueError:
-            problems.append(Problem(path, f"'{cells['tolerance']}' is not a number", row,
-                                    "tolerance"))
+            problems.append(Problem(path, f"'{cells['tolerance']}' is not a number of zero "
+                                    "or more", row, "tolerance"))
             continue
         checks.append(Check(cells["check_id"], cells["dataset"], kind, target, parts, by,
                             tolerance, cells["description"]))

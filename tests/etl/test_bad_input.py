@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -185,3 +187,35 @@ def test_every_problem_is_listed_not_just_the_first(built, capsys):
           "Senior Staff Involvement,support,Senior staff involvement,??")
     err = _fails_cleanly(raw, out, before, capsys, "row 4", "row 6")
     assert "2 problem(s)" in err
+
+
+def test_a_manifest_file_must_be_a_name_not_a_path(built, capsys):
+    raw, out, before = built
+    manifest = raw / TABLE.parent / "manifest.csv"
+    _edit(manifest, "racist_incidents_table2.csv", "../../measures.csv")
+    _fails_cleanly(raw, out, before, capsys, str(manifest), "row 2", "column 'file'",
+                   "'../../measures.csv' must be a file name")
+
+
+def test_a_source_listed_twice(built, capsys):
+    raw, out, before = built
+    path = raw / "sources.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    _fails_cleanly(raw, out, before, capsys, str(path), f"row {len(lines) + 1}",
+                   "column 'source_id'", "is listed twice")
+
+
+def test_a_check_tolerance_that_is_not_a_number(built, capsys):
+    raw, out, before = built
+    path = raw / "checks.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = next(csv.reader([lines[1]]))
+    cells[header.index("tolerance")] = "nan"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    lines[1] = buffer.getvalue().rstrip("\n")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _fails_cleanly(raw, out, before, capsys, str(path), "row 2", "column 'tolerance'",
+                   "'nan' is not a number of zero or more")
