@@ -10,7 +10,7 @@ from pathlib import Path
 import dash
 from dash import Dash, dcc, html
 
-from . import auth, data, health, packs, routes, security
+from . import auth, callback_cache, data, health, packs, routes, security
 from .app_text import LICENCE
 
 HERE = Path(__file__).resolve().parent
@@ -108,6 +108,7 @@ def create_app() -> Dash:
     auth.register(app.server)
     security.register(app)
     health.register(app.server)
+    callback_cache.register(app.server)  # after sign-in, so a viewer's scope is known
     routes.register(app.server)
     packs.register_routes(app.server)
     return app

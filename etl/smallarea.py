@@ -206,7 +206,8 @@ def build_small_areas(raw: Path, external: Path, local: Path | None = None) -> S
     authorities = load_authorities(raw)
     ready = [a for a in authorities.values() if a.code in ready_authorities(raw, external)]
     if not ready:
-        if authorities and not (external / "imd").is_dir():
+        if not (external / "imd").is_dir() and any(
+                boundary_files(external, a.districts) for a in authorities.values()):
             out.notes.append("No Indices of Deprivation or LSOA lookups (imd/ in the "
                              "external folder): the small-area maps are not drawn")
         return out
