@@ -31,8 +31,9 @@ def main(argv: list[str] | None = None) -> None:
         print("Warning: the development server is not meant for a shared server; use "
               "gunicorn (see the README, Running in production).", flush=True)
     from . import export
-    from .app import app
+    from .app import app, set_up
 
+    set_up()
     export.warm_up()
     print(f"Dashboard running at http://{args.host}:{args.port}/  (Ctrl+C to stop)",
           flush=True)

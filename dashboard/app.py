@@ -116,3 +116,10 @@ def create_app() -> Dash:
 
 app = create_app()
 server = app.server
+
+
+def set_up() -> None:
+    """Finish Dash's set-up now, with one request made alone. Dash sets itself up on its
+    first request, and two threads doing that at once can fail ("dictionary changed size
+    during iteration"): servers call this before they take requests."""
+    server.test_client().get("/_dash-layout")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from dash import dcc, html
+from dash import MATCH, Input, Output, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
 
 from . import charts as registry
 from . import data as store
@@ -87,10 +88,7 @@ def _card(chart: Chart, state: dict) -> html.Section:
                        className="visually-hidden"),
             ]),
         ], className="chart-figure", **{"aria-labelledby": heading}),
-        html.Details([
-            html.Summary("View as table"),
-            data_table(result, f"{chart.name}: {result.subtitle}"),
-        ], className="table-view"),
+        table_view(chart, state, result),
         pack_button(chart, state),
         html.P([
             html.Span("Download: "),
@@ -99,6 +97,45 @@ def _card(chart: Chart, state: dict) -> html.Section:
               for ext, label in DOWNLOADS],
         ], className="downloads"),
     ], className="chart-card", id=f"card-{chart.id}", **{"aria-labelledby": heading})
+
+
+LAZY_ROWS = 60  # a longer table is built when it is opened, not with the page
+
+
+def table_view(chart: Chart, state: dict, result: ChartResult) -> html.Details:
+    """"View as table": the chart's figures as an HTML table. A long one (a row per
+    small area, say) is filled in when the reader opens it, so that pages with maps
+    load as quickly as the others."""
+    caption = f"{chart.name}: {result.subtitle}"
+    if len(result.data) <= LAZY_ROWS:
+        return html.Details([html.Summary("View as table"), data_table(result, caption)],
+                            className="table-view")
+    from .packs import encode_items, make_item
+
+    code = encode_items([make_item(chart.id, state)])
+    return html.Details([
+        html.Summary("View as table", id={"type": "table-open", "item": code}, n_clicks=0),
+        html.Div(html.P("Loading the table…", className="note"),
+                 id={"type": "table-slot", "item": code}, **{"aria-live": "polite"}),
+    ], className="table-view")
+
+
+@callback(Output({"type": "table-slot", "item": MATCH}, "children"),
+          Input({"type": "table-open", "item": MATCH}, "n_clicks"), prevent_initial_call=True)
+def _fill_table(clicks):
+    if not clicks:
+        raise PreventUpdate
+    from .packs import PackError, decode_items
+
+    try:
+        item = decode_items(ctx.triggered_id["item"])[0]
+        chart = registry.get(item.chart_id)
+        result = chart.render(dict(item.state))
+    except (PackError, KeyError):
+        raise PreventUpdate from None
+    except DataUnavailable as err:
+        return message(f"This table cannot be shown right now: {err}.")
+    return data_table(result, f"{chart.name}: {result.subtitle}")
 
 
 def pack_button(chart: Chart, state: dict) -> html.Div:

@@ -37,7 +37,10 @@ def on_starting(server):
 
 
 def post_worker_init(worker):
-    """Each worker starts its image renderer at once, not on the first download."""
+    """Each worker finishes Dash's set-up and starts its image renderer before it takes
+    a request (see ``dashboard.app.set_up``)."""
     from dashboard import export
+    from dashboard.app import set_up
 
+    set_up()
     export.warm_up()
