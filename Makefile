@@ -10,11 +10,11 @@ RAW    := $(shell find data/raw -type f -name '*.csv' 2>/dev/null)
 ETL_PY := $(wildcard etl/*.py)
 PORT   ?= 8050
 
-.PHONY: run etl test lint bench clean
+.PHONY: run etl test lint bench clean lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
 # Rebuild the processed data only when a raw table or the ETL has changed.
@@ -45,13 +45,26 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-## bench: time the ETL, the official releases' import, and the dashboard's pages, choices
-## and image exports in Chromium
+## bench: time the ETL, the official releases' import, the dashboard's pages, choices
+## and image exports in Chromium, the small-area maps, and 50 users under gunicorn
 bench: $(BUILD)
 	$(BIN)/python tests/benchmarks/bench_etl.py
 	$(BIN)/python tests/benchmarks/bench_releases.py
 	$(BIN)/python tests/benchmarks/bench_dashboard.py
 	$(BIN)/python tests/benchmarks/bench_pack.py
+	$(BIN)/python tests/benchmarks/bench_maps.py
+	$(BIN)/python tests/benchmarks/load.py --users 50 --seconds 60
+
+## lock: upgrade every package to its newest release allowed by pyproject.toml in a fresh
+## environment, and write the exact versions to constraints.txt (then run make test)
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check --upgrade -e '.[dev]'
+	{ sed -n '1,2p' constraints.txt; .venv-lock/bin/python -m pip freeze --exclude-editable; } > constraints.new
+	mv constraints.new constraints.txt
+	rm -rf .venv-lock
+	@echo "constraints.txt updated: run make clean test, then commit it"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
