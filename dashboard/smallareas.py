@@ -17,7 +17,6 @@ from etl import config
 from . import data
 from .data import DataUnavailable
 
-LEVELS = {"lsoa": "LSOA", "ward": "ward"}
 MEASURES = {  # page choice → measure id (its rate is the id + "_rate")
     "cp": "sa_cp_plans_started",
     "cin": "sa_children_in_need",
