@@ -30,8 +30,8 @@ def main(argv: list[str] | None = None) -> None:
     else:
         print("Warning: the development server is not meant for a shared server; use "
               "gunicorn (see the README, Running in production).", flush=True)
-    from . import export
-    from .app import app, set_up
+    from dashboard.app import app, set_up
+    from dashboard.exports import images as export
 
     set_up()
     export.warm_up()

@@ -10,8 +10,10 @@ from pathlib import Path
 import dash
 from dash import Dash, dcc, html
 
-from . import auth, callback_cache, data, health, packs, routes, security
-from .app_text import LICENCE
+from dashboard.exports import packs
+from dashboard.server import auth, callback_cache, health, routes, security
+from dashboard.store import files as data
+from dashboard.ui.text import LICENCE
 
 HERE = Path(__file__).resolve().parent
 NAV = [

@@ -7,9 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import config
-from .errors import ETLError
-from .pipeline import run
+from etl import config
+from etl.errors import ETLError
+from etl.pipeline import run
 
 
 def main(argv: list[str] | None = None) -> int:

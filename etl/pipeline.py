@@ -12,20 +12,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import config
-from .boundaries import FILE as BOUNDARY_FILE
-from .boundaries import import_boundaries
-from .config import CONTRACT_COLUMNS
-from .derive import derive
-from .errors import ETLError, Problem
-from .geo import geoparquet
-from .registry import load_manifests, load_registry, load_restricted
-from .releases import Official, import_releases, release_files
-from .report import render_report
-from .smallarea import SmallAreas, build_small_areas, ready_authorities
-from .tidy import tidy_table
-from .validate import FLAG_COLUMNS, load_checks, validate
-from .write import write_all
+from etl import config
+from etl.config import CONTRACT_COLUMNS
+from etl.errors import ETLError, Problem
+from etl.geo.districts import FILE as BOUNDARY_FILE
+from etl.geo.districts import import_boundaries
+from etl.geo.lsoa import geoparquet
+from etl.io.atomic import write_all
+from etl.official.releases import Official, import_releases, release_files
+from etl.reports.checks import FLAG_COLUMNS, load_checks, validate
+from etl.reports.derive import derive
+from etl.reports.registry import load_manifests, load_registry, load_restricted
+from etl.reports.tidy import tidy_table
+from etl.reports.validation_report import render_report
+from etl.smallareas.build import SmallAreas, build_small_areas, ready_authorities
 
 Progress = Callable[[int, int, str], None]
 

@@ -63,7 +63,7 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
+from dashboard.figures import theme
 from etl import config
 from etl.pipeline import run
 

@@ -65,9 +65,11 @@ if str(ROOT) not in sys.path:
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures, theme
-from dashboard.format import period_words
-from etl import config, stats
+from dashboard import figures
+from dashboard.figures import theme
+from dashboard.words.format import period_words
+from etl import config
+from etl.official import statistics as stats
 from etl.pipeline import run
 
 PROCESSED = config.processed_dir()

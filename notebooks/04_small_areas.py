@@ -75,10 +75,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy.stats import spearmanr
 
-from dashboard import figures, map_figures, smallareas, theme
+from dashboard import figures
+from dashboard.figures import choropleth as map_figures
+from dashboard.store import smallareas
+from dashboard.figures import theme
 from etl import config
 from etl.pipeline import run
-from etl.smallarea import ready_authorities
+from etl.smallareas.build import ready_authorities
 
 PROCESSED = config.processed_dir()
 EXTERNAL = config.external_dir()

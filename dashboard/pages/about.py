@@ -5,9 +5,9 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from dashboard import data
-from dashboard import format as fmt
-from dashboard.app_text import BOUNDARIES, LICENCE
+from dashboard.store import files as data
+from dashboard.ui.text import BOUNDARIES, LICENCE
+from dashboard.words import format as fmt
 
 dash.register_page(__name__, path="/about", name="About the data", title="About the data",
                    order=99)

@@ -7,13 +7,17 @@ import dash
 import numpy as np
 import pandas as pd
 
-from dashboard import data, figures, official, theme
-from dashboard import format as fmt
-from dashboard.charts import ChartResult, chart, periods_of
-from dashboard.components import radio
-from dashboard.pagekit import interactive, state_from_query
-from dashboard.pagekit import layout as page_layout
-from etl import boundaries, config, stats
+from dashboard import figures
+from dashboard.charts import ChartResult, chart, official, periods_of
+from dashboard.figures import theme
+from dashboard.store import files as data
+from dashboard.ui.components import radio
+from dashboard.ui.pagekit import interactive, state_from_query
+from dashboard.ui.pagekit import layout as page_layout
+from dashboard.words import format as fmt
+from etl import config
+from etl.geo import districts as boundaries
+from etl.official import statistics as stats
 
 PAGE = "benchmarking"
 dash.register_page(__name__, path="/benchmarking", name="Benchmarking",

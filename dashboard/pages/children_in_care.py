@@ -5,12 +5,14 @@ from __future__ import annotations
 import dash
 import pandas as pd
 
-from dashboard import data, figures, summaries
-from dashboard import format as fmt
+from dashboard import figures
 from dashboard.charts import ChartResult, chart, periods_of, source_of
-from dashboard.components import radio
-from dashboard.pagekit import interactive, state_from_query
-from dashboard.pagekit import layout as page_layout
+from dashboard.store import files as data
+from dashboard.ui.components import radio
+from dashboard.ui.pagekit import interactive, state_from_query
+from dashboard.ui.pagekit import layout as page_layout
+from dashboard.words import format as fmt
+from dashboard.words import summaries
 
 PAGE = "children_in_care"
 dash.register_page(__name__, path="/children-in-care", name="Children in care",

@@ -6,13 +6,15 @@ from __future__ import annotations
 import dash
 import pandas as pd
 
-from dashboard import data, figures, official, summaries
-from dashboard import format as fmt
-from dashboard.areas import COMPARATOR_CHOICES, COMPARATORS, DUDLEY
-from dashboard.charts import ChartResult, chart, periods_of, source_of
-from dashboard.components import radio
-from dashboard.pagekit import interactive, state_from_query
-from dashboard.pagekit import layout as page_layout
+from dashboard import figures
+from dashboard.charts import ChartResult, chart, official, periods_of, source_of
+from dashboard.store import files as data
+from dashboard.store.areas import COMPARATOR_CHOICES, COMPARATORS, DUDLEY
+from dashboard.ui.components import radio
+from dashboard.ui.pagekit import interactive, state_from_query
+from dashboard.ui.pagekit import layout as page_layout
+from dashboard.words import format as fmt
+from dashboard.words import summaries
 
 PAGE = "contacts"
 dash.register_page(__name__, path="/contacts", name="Contacts & referrals",

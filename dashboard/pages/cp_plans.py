@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dash
 
-from dashboard import data, figures, official, summaries
-from dashboard import format as fmt
-from dashboard.areas import COMPARATOR_CHOICES, COMPARATORS, DUDLEY, ENGLAND
-from dashboard.charts import ChartResult, chart, periods_of, source_of
-from dashboard.components import radio
-from dashboard.pagekit import interactive, state_from_query, year_ending_march
-from dashboard.pagekit import layout as page_layout
+from dashboard import figures
+from dashboard.charts import ChartResult, chart, official, periods_of, source_of
+from dashboard.store import files as data
+from dashboard.store.areas import COMPARATOR_CHOICES, COMPARATORS, DUDLEY, ENGLAND
+from dashboard.ui.components import radio
+from dashboard.ui.pagekit import interactive, state_from_query, year_ending_march
+from dashboard.ui.pagekit import layout as page_layout
+from dashboard.words import format as fmt
+from dashboard.words import summaries
 
 PAGE = "cp_plans"
 dash.register_page(__name__, path="/child-protection-plans", name="Child protection plans",

@@ -11,13 +11,15 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import figures, map_figures, smallareas
-from dashboard import format as fmt
+from dashboard import figures
 from dashboard.charts import ChartResult, chart, source_of
-from dashboard.components import message, radio
-from dashboard.data import DataUnavailable
-from dashboard.pagekit import interactive, state_from_query
-from dashboard.pagekit import layout as page_layout
+from dashboard.figures import choropleth as map_figures
+from dashboard.store import smallareas
+from dashboard.store.files import DataUnavailable
+from dashboard.ui.components import message, radio
+from dashboard.ui.pagekit import interactive, state_from_query
+from dashboard.ui.pagekit import layout as page_layout
+from dashboard.words import format as fmt
 
 PAGE = "maps"
 dash.register_page(__name__, path="/maps", name="Small-area maps",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard import data, figures
-from dashboard import format as fmt
-from dashboard.headlines import ARROWS, headline
-from dashboard.pagekit import year_ending_march
+from dashboard import figures
+from dashboard.store import files as data
+from dashboard.ui.pagekit import year_ending_march
+from dashboard.words import format as fmt
+from dashboard.words.headlines import ARROWS, headline
 
 dash.register_page(__name__, path="/", name="Overview", title="Overview", order=0)
 

@@ -27,8 +27,9 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
-from dashboard import data, packs
-from dashboard.components import page_header
+from dashboard.exports import packs
+from dashboard.store import files as data
+from dashboard.ui.components import page_header
 
 dash.register_page(__name__, path="/pack", name="Committee pack", title="Committee pack",
                    order=100)

@@ -7,12 +7,15 @@ import dash
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import data, figures, summaries, theme
-from dashboard import format as fmt
+from dashboard import figures
 from dashboard.charts import ChartResult, chart, periods_of, source_of
-from dashboard.components import radio
-from dashboard.pagekit import interactive, state_from_query
-from dashboard.pagekit import layout as page_layout
+from dashboard.figures import theme
+from dashboard.store import files as data
+from dashboard.ui.components import radio
+from dashboard.ui.pagekit import interactive, state_from_query
+from dashboard.ui.pagekit import layout as page_layout
+from dashboard.words import format as fmt
+from dashboard.words import summaries
 
 PAGE = "racist_incidents"
 dash.register_page(__name__, path="/racist-incidents", name="Racist incidents",

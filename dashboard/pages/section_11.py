@@ -6,12 +6,14 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import data, figures, theme
-from dashboard import format as fmt
+from dashboard import figures
 from dashboard.charts import ChartResult, chart, periods_of, source_of
-from dashboard.components import radio
-from dashboard.pagekit import interactive, state_from_query
-from dashboard.pagekit import layout as page_layout
+from dashboard.figures import theme
+from dashboard.store import files as data
+from dashboard.ui.components import radio
+from dashboard.ui.pagekit import interactive, state_from_query
+from dashboard.ui.pagekit import layout as page_layout
+from dashboard.words import format as fmt
 
 PAGE = "section11"
 dash.register_page(__name__, path="/section-11", name="Section 11 audit",

@@ -7,13 +7,16 @@ import dash
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import data, figures, summaries, theme
-from dashboard import format as fmt
-from dashboard.areas import COMPARATOR_CHOICES, COMPARATORS, DUDLEY
+from dashboard import figures
 from dashboard.charts import ChartResult, chart, periods_of, source_of
-from dashboard.components import radio
-from dashboard.pagekit import interactive, state_from_query
-from dashboard.pagekit import layout as page_layout
+from dashboard.figures import theme
+from dashboard.store import files as data
+from dashboard.store.areas import COMPARATOR_CHOICES, COMPARATORS, DUDLEY
+from dashboard.ui.components import radio
+from dashboard.ui.pagekit import interactive, state_from_query
+from dashboard.ui.pagekit import layout as page_layout
+from dashboard.words import format as fmt
+from dashboard.words import summaries
 
 PAGE = "s47"
 dash.register_page(__name__, path="/section-47", name="Section 47 & conferences",

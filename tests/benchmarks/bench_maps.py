@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from etl import config  # noqa: E402
-from etl.authorities import load_authorities  # noqa: E402
-from etl.lsoa import for_authority, read_reference  # noqa: E402
-from etl.sample import synthetic_extract  # noqa: E402
-from etl.smallarea import build_small_areas  # noqa: E402
+from etl.geo.authorities import load_authorities  # noqa: E402
+from etl.geo.reference import for_authority, read_reference  # noqa: E402
+from etl.smallareas.build import build_small_areas  # noqa: E402
+from etl.smallareas.sample import synthetic_extract  # noqa: E402
 from tests.dashboard.browser import ALL_CHARTS_DRAWN, CHROMIUM, FLAGS, live_server  # noqa: E402
 
 LOADS = 5

@@ -23,7 +23,9 @@ TARGET_S = 20.0
 def main() -> None:
     if not (config.processed_dir() / "build.json").exists():
         sys.exit("No processed data: run `make etl` first.")
-    from dashboard import charts, export, packs
+    from dashboard import charts
+    from dashboard.exports import images as export
+    from dashboard.exports import packs
 
     packs.load_registry()
     export.warm_up().join()

@@ -29,8 +29,8 @@ IMPORT_ONLY = """
 import json, sys, time
 from pathlib import Path
 from etl import config
-from etl.registry import load_registry
-from etl.releases import import_releases
+from etl.reports.registry import load_registry
+from etl.official.releases import import_releases
 start = time.perf_counter()
 registry = load_registry(config.raw_dir())
 result = import_releases(Path(sys.argv[1]), registry, config.raw_dir() / "measures.csv",

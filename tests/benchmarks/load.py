@@ -5,7 +5,7 @@ Usage (from the repository root; no make needed):
     .venv/bin/python tests/benchmarks/load.py --users 50 --seconds 60
 
 Starts the dashboard under gunicorn with its production settings
-(``dashboard/gunicorn_conf.py``, on a free loopback port) against the processed data
+(``dashboard/server/gunicorn_conf.py``, on a free loopback port) against the processed data
 (``--processed``, default data/processed or $SAFEGUARDING_PROCESSED_DIR), or uses a
 server already running (``--url``). Then ``--users`` simulated users, each a thread
 with its own keep-alive connection and cookies, browse for ``--seconds``, and the
@@ -494,7 +494,7 @@ def start_gunicorn(processed: Path, log: Path) -> tuple[subprocess.Popen, str]:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = ([str(gunicorn)] if gunicorn.exists() else [sys.executable, "-m", "gunicorn"])
     handle = open(log, "wb")  # noqa: SIM115  (closed when the server stops)
-    proc = subprocess.Popen([*command, "-c", "dashboard/gunicorn_conf.py"], cwd=ROOT,
+    proc = subprocess.Popen([*command, "-c", "dashboard/server/gunicorn_conf.py"], cwd=ROOT,
                             env=env, stdout=handle, stderr=subprocess.STDOUT,
                             start_new_session=True)
     proc.log_handle = handle

@@ -35,7 +35,8 @@ SECRET = secrets.token_hex(32)
 
 
 def users_cli(path: Path, *args: str, password: str | None = None):
-    return subprocess.run([sys.executable, "-m", "dashboard.users", "--file", str(path), *args],
+    return subprocess.run([sys.executable, "-m", "dashboard.server.users", "--file", str(path),
+                           *args],
                           input=None if password is None else password + "\n", text=True,
                           capture_output=True, cwd=ROOT, timeout=60)
 
@@ -373,7 +374,7 @@ def test_with_sign_in_off_restricted_figures_are_shown_to_nobody(restricted_proc
     ({"DASHBOARD_SECURE_COOKIES": "maybe"}, "DASHBOARD_SECURE_COOKIES"),
 ])
 def test_incomplete_sign_in_settings_are_refused(env, problem, accounts):
-    from dashboard import auth
+    from dashboard.server import auth
 
     env = {k: v.replace("{users}", str(accounts)) for k, v in env.items()}
     with pytest.raises(auth.ConfigError, match=problem):
@@ -381,7 +382,7 @@ def test_incomplete_sign_in_settings_are_refused(env, problem, accounts):
 
 
 def test_secret_key_can_come_from_a_file(tmp_path, accounts):
-    from dashboard import auth
+    from dashboard.server import auth
 
     key = tmp_path / "secret"
     key.write_text(SECRET + "\n")

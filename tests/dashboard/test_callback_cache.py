@@ -7,7 +7,7 @@ import shutil
 
 import pandas as pd
 
-from dashboard.callback_cache import Store
+from dashboard.server.callback_cache import Store
 
 from .browser import ALL_CHARTS_DRAWN
 from .webclient import Client, serving

@@ -6,7 +6,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from dashboard import data
+from dashboard.store import files as data
 
 
 @pytest.fixture

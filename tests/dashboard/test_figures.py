@@ -1,7 +1,8 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures, theme
+from dashboard import figures
+from dashboard.figures import theme
 
 
 def _frame():

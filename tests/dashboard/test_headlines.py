@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from dashboard.headlines import headline
+from dashboard.words.headlines import headline
 
 
 def _rows(values, unit="count"):

@@ -31,7 +31,7 @@ def number(text: str) -> float | None:
 
 @pytest.fixture(scope="module")
 def packs(registry):
-    from dashboard import packs
+    from dashboard.exports import packs
 
     return packs
 
@@ -112,7 +112,7 @@ def test_word_document_has_every_chart_with_its_words_and_image(built):
 
 
 def packs_title(built) -> str:
-    from dashboard import packs
+    from dashboard.exports import packs
 
     return packs.PRESETS[built["preset"]]
 
@@ -139,7 +139,7 @@ def _appendix_table(table) -> pd.DataFrame:
 
 
 def test_word_appendix_tables_are_the_chart_tables_and_the_parquet_values(built, parquet_rows):
-    from dashboard import packs
+    from dashboard.exports import packs
 
     document, pack = built["docx"], built["pack"]
     assert len(document.tables) == len(pack.charts)
@@ -208,7 +208,7 @@ def test_a_chart_without_data_is_left_out_and_named_on_the_cover(packs, registry
                                                                  monkeypatch):
     import dataclasses
 
-    from dashboard.data import DataUnavailable
+    from dashboard.store.files import DataUnavailable
 
     def unavailable(_state):
         raise DataUnavailable("cp_plans.parquet has not been built")
@@ -304,7 +304,7 @@ def test_the_download_route_refuses_anything_unknown(client, url, status):
 
 
 def test_the_cli_writes_the_files(registry, tmp_path, capsys):
-    from dashboard import pack_cli
+    from dashboard.exports import pack_cli
 
     assert pack_cli.main(["--chart", "cp-trend", "--chart", "cp-category;show=shares",
                           "--out", str(tmp_path), "--name", "board"]) == 0
@@ -362,4 +362,4 @@ def test_pack_page_is_listed_in_the_navigation(registry):
     from dashboard.app import NAV
 
     assert ("/pack", "Committee pack") in NAV
-    assert Path(registry.__file__).parent.joinpath("pages", "pack.py").exists()
+    assert Path(registry.__file__).parents[1].joinpath("pages", "pack.py").exists()

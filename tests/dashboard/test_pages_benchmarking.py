@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import sync_playwright
 
-from etl import config, stats
+from etl import config
+from etl.official import statistics as stats
 from etl.pipeline import run
 
 from .browser import ALL_CHARTS_DRAWN, CHROMIUM, FLAGS, live_server
@@ -205,7 +206,7 @@ def test_west_midlands_map_covers_all_14_authorities_counties_as_districts(regis
 
 
 def test_england_map_says_which_authorities_could_not_be_drawn(registry, monkeypatch):
-    from etl import boundaries
+    from etl.geo import districts as boundaries
 
     full = registry.get("bm-map").render({"indicator": "cin", "scope": "england"})
     assert f"All {len(full.data)} authorities in England are drawn." in full.notes
@@ -255,7 +256,7 @@ def test_map_quantile_bands_and_no_data_areas():
 def test_map_png_export_is_a_valid_image(registry):
     import struct
 
-    from dashboard import export
+    from dashboard.exports import images as export
 
     result = registry.get("bm-map").render({"indicator": "cp-plans", "scope": "region"})
     png = export.render(result, "png")

@@ -178,13 +178,13 @@ def production(processed_for_app, tmp_path_factory):
     """The documented production command, with sign-in on: gunicorn and its settings."""
     folder = tmp_path_factory.mktemp("production")
     accounts = folder / "users"
-    added = subprocess.run([sys.executable, "-m", "dashboard.users", "--file", str(accounts),
+    added = subprocess.run([sys.executable, "-m", "dashboard.server.users", "--file", str(accounts),
                             "add", "alice", "--password-stdin"], input="a long password\n",
                            text=True, capture_output=True, cwd=ROOT, timeout=60)
     assert added.returncode == 0, added.stderr
     key = folder / "secret"
     key.write_text(secrets.token_hex(32))
-    command = [GUNICORN, "-c", "dashboard/gunicorn_conf.py", "-b", "127.0.0.1:{port}"]
+    command = [GUNICORN, "-c", "dashboard/server/gunicorn_conf.py", "-b", "127.0.0.1:{port}"]
     with serving(processed_for_app.path, command, DASHBOARD_WORKERS="1",
                  DASHBOARD_LOGIN="users", DASHBOARD_USERS_FILE=str(accounts),
                  DASHBOARD_SECRET_KEY_FILE=str(key)) as origin:
@@ -210,8 +210,8 @@ def test_production_server_refuses_incomplete_sign_in_settings(processed_for_app
            "SAFEGUARDING_PROCESSED_DIR": str(processed_for_app.path), "DASHBOARD_WORKERS": "1",
            "DASHBOARD_BIND": "127.0.0.1:0"}
     (tmp_path / "users").write_text("")
-    result = subprocess.run([GUNICORN, "-c", "dashboard/gunicorn_conf.py"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run([GUNICORN, "-c", "dashboard/server/gunicorn_conf.py"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "Dashboard not started" in result.stdout + result.stderr
     assert "DASHBOARD_SECRET_KEY" in result.stdout + result.stderr

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from dashboard import summaries
+from dashboard.words import summaries
 
 
 def _rows(values, unit="count", area="Dudley", periods=None):

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl import boundaries, config
+from etl import config
 from etl.errors import ETLError
+from etl.geo import districts as boundaries
 from etl.pipeline import run
 
 DUDLEY = "E08000027"

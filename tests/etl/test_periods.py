@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from etl.periods import PeriodError, parse_period
+from etl.reports.periods import PeriodError, parse_period
 
 
 @pytest.mark.parametrize("header", ["2011-12", "2011/12", "11-12", "11 - 12", "2011-2012"])

@@ -11,7 +11,7 @@ import pytest
 from etl.cli import main
 from etl.config import CONTRACT_COLUMNS, OFFICIAL_EXTRA_COLUMNS
 from etl.pipeline import run
-from etl.smallarea import EXTRA_COLUMNS as SMALLAREA_EXTRA_COLUMNS
+from etl.smallareas.build import EXTRA_COLUMNS as SMALLAREA_EXTRA_COLUMNS
 
 EQUALITY = "reports/dudley_cs_equality_2010_11"
 

@@ -46,15 +46,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl import config
-from etl.boundaries import import_boundaries
 from etl.cli import main
-from etl.derive import derive
 from etl.errors import ETLError
+from etl.geo.districts import import_boundaries
+from etl.official.releases import RELEASES, import_releases
 from etl.pipeline import run
-from etl.registry import Registry, TableSpec, load_manifests, load_registry
-from etl.releases import RELEASES, import_releases
-from etl.tidy import tidy_table
-from etl.validate import Check, conflict_flags, load_checks, run_check
+from etl.reports.checks import Check, conflict_flags, load_checks, run_check
+from etl.reports.derive import derive
+from etl.reports.registry import Registry, TableSpec, load_manifests, load_registry
+from etl.reports.tidy import tidy_table
 
 MIN_CASES = 500
 CASES: Counter[str] = Counter()

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl import config
-from etl.authorities import load_authorities
 from etl.errors import ETLError
-from etl.extract import read_extracts
-from etl.lsoa import for_authority, read_reference
-from etl.smallarea import tabulate
+from etl.geo.authorities import load_authorities
+from etl.geo.reference import for_authority, read_reference
+from etl.smallareas.build import tabulate
+from etl.smallareas.extract import read_extracts
 
 COLUMNS = ["child_id", "lsoa_code", "soa", "measure", "start_date", "end_date", "period",
            "count", "ethnicity", "Date of Birth", "postcode", "", "LSOA_CODE", "child id"]

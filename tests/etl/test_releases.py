@@ -25,8 +25,8 @@ import pytest
 
 from etl import config
 from etl.cli import main
+from etl.official.releases import RELEASES
 from etl.pipeline import run
-from etl.releases import RELEASES
 
 DUDLEY, ENGLAND, WEST_MIDLANDS = "E08000027", "E92000001", "E12000005"
 EXTERNAL = config.external_dir()

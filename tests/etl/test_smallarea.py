@@ -16,14 +16,14 @@ import shapely
 from scipy.optimize import linprog
 
 from etl import config
-from etl.authorities import load_authorities
-from etl.disclosure import suppress
 from etl.errors import ETLError
-from etl.extract import read_extracts
-from etl.geo import download, read_lsoas
-from etl.lsoa import for_authority, read_reference
+from etl.geo.authorities import load_authorities
+from etl.geo.lsoa import download, read_lsoas
+from etl.geo.reference import for_authority, read_reference
 from etl.pipeline import run
-from etl.sample import synthetic_extract
+from etl.smallareas.disclosure import suppress
+from etl.smallareas.extract import read_extracts
+from etl.smallareas.sample import synthetic_extract
 
 DUDLEY, WORCS = "E08000027", "E10000034"
 EXTERNAL = config.external_dir()
@@ -369,7 +369,7 @@ def test_missing_boundaries_for_a_district_are_a_clear_error(tmp_path, raw_copy)
         "authority_code,authority_name,districts\n"
         "E10000034,Worcestershire,E07000234 E07000235 E07000236 E07000237 E07000238 "
         "E07000239\n", encoding="utf-8")
-    from etl.smallarea import build_small_areas
+    from etl.smallareas.build import build_small_areas
     assert build_small_areas(raw_copy, external).summary == {}  # not every district: noted
     (external / "boundaries" / "lsoa11_england.geojson").write_bytes(
         (EXTERNAL / "boundaries" / "lsoa11_E08000027.geojson").read_bytes())
@@ -389,7 +389,7 @@ def test_2021_boundaries_with_2011_lookups_are_refused_clearly(tmp_path, raw_cop
     (raw_copy / "authorities.csv").write_text(
         "authority_code,authority_name,districts\nE08000027,Dudley,E08000027\n",
         encoding="utf-8")
-    from etl.smallarea import build_small_areas
+    from etl.smallareas.build import build_small_areas
     with pytest.raises(ETLError) as err:
         build_small_areas(raw_copy, external, tmp_path / "none")
     assert "the boundaries use 2021 LSOAs but the lookups in imd/ use 2011 LSOAs" in str(

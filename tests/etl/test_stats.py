@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from etl import stats
+from etl.official import statistics as stats
 
 
 def _poisson_cdf(k: int, mu: float) -> float:

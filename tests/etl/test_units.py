@@ -1,6 +1,6 @@
 import pytest
 
-from etl.units import parse_cell
+from etl.reports.units import parse_cell
 
 
 @pytest.mark.parametrize(

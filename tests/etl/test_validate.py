@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from etl.validate import Check, Selector, load_checks, parse_selector, run_check, validate
+from etl.reports.checks import Check, Selector, load_checks, parse_selector, run_check, validate
 
 
 def _row(measure, value, period="2011-12", *, breakdown="Total", breakdown_value="Total",

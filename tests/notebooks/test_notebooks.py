@@ -26,7 +26,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from dashboard.format import period_words
+from dashboard.words.format import period_words
 from etl.pipeline import run
 
 DUDLEY = "E08000027"

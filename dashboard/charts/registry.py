@@ -1,0 +1,109 @@
+"""The chart registry: every chart on every page, built the same way for the page,
+its table view, its downloads and (later) committee packs.
+
+A chart is a function of the user's choices (``state``) returning a ``ChartResult``.
+Pages register theirs with ``@chart(...)``; the export routes look them up by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import figures
+from dashboard.words import format as fmt
+
+TABLE_COLUMNS = {
+    "period": "Period",
+    "area_name": "Area",
+    "label": "Measure",
+    "breakdown_value": "Breakdown",
+    "value": "Value",
+    "unit": "Unit",
+    "status": "Status",
+    "source": "Source",
+}
+
+
+@dataclass
+class ChartResult:
+    """What one chart shows: the figure, the numbers behind it, and its words."""
+
+    figure: go.Figure
+    data: pd.DataFrame  # tidy rows from data/processed, exactly as drawn
+    title: str  # the finding, in plain words
+    subtitle: str  # unit and period
+    source: str
+    notes: list[str] = field(default_factory=list)
+
+    def table(self) -> pd.DataFrame:
+        """The data as a reader sees it: labelled columns, one row per figure."""
+        from dashboard.store import files as store
+
+        df = self.data.copy()
+        labels = store.measures()["label"]
+        df["label"] = df["measure"].map(labels).fillna(df["measure"])
+        df["status"] = df["status"].map(lambda s: fmt.STATUS_WORDS.get(s, "") if isinstance(
+            s, str) else "")
+        df["unit"] = df["unit"].map(fmt.unit_label)
+        out = df[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
+        return out.reset_index(drop=True)
+
+    def export_figure(self) -> go.Figure:
+        return figures.for_export(self.figure, self.title, self.subtitle, self.source,
+                                  self.notes)
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    page: str
+    name: str
+    build: Callable[[dict], ChartResult]
+    options: dict[str, tuple[str, ...]]  # state key → allowed values, the first the default
+
+    def state(self, raw: dict | None) -> dict:
+        """Keep only known keys with allowed values; fill defaults."""
+        raw = raw or {}
+        return {key: (raw.get(key) if raw.get(key) in allowed else allowed[0])
+                for key, allowed in self.options.items()}
+
+    def render(self, raw_state: dict | None = None) -> ChartResult:
+        return self.build(self.state(raw_state))
+
+
+REGISTRY: dict[str, Chart] = {}
+
+
+def chart(chart_id: str, page: str, name: str,
+          options: dict[str, tuple[str, ...]] | None = None):
+    """Register a chart builder under a stable id."""
+    def register(fn: Callable[[dict], ChartResult]) -> Callable[[dict], ChartResult]:
+        REGISTRY[chart_id] = Chart(chart_id, page, name, fn, dict(options or {}))
+        return fn
+    return register
+
+
+def get(chart_id: str) -> Chart:
+    return REGISTRY[chart_id]
+
+
+def on_page(page: str) -> list[Chart]:
+    return [c for c in REGISTRY.values() if c.page == page]
+
+
+def source_of(rows: pd.DataFrame) -> str:
+    """One source line naming every document and table behind the rows."""
+    sources = list(dict.fromkeys(rows["source"].dropna()))
+    return "; ".join(sources) if sources else "No published figures"
+
+
+def periods_of(rows: pd.DataFrame) -> str:
+    rows = rows.sort_values("period_start")
+    periods = rows["period"].drop_duplicates().tolist()
+    if not periods:
+        return ""
+    return periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"

@@ -1,0 +1,1 @@
+"""Downloads: chart images and tables, and committee packs."""

@@ -1,0 +1,1 @@
+"""Serving: sign-in, accounts, security headers, health, caches and download routes."""

@@ -1,0 +1,45 @@
+"""Plain Flask routes beside the Dash app: chart downloads.
+
+Only names from the chart registry and known formats are accepted, so a download address
+can never name a file; restricted figures need a signed-in user (``dashboard.store.files``)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, Response, abort, request
+
+from dashboard import charts
+from dashboard.exports import images as export
+from dashboard.store.files import DataUnavailable, Restricted
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def register(server: Flask) -> None:
+    @server.get("/export/<chart_id>.<ext>")
+    def export_chart(chart_id: str, ext: str) -> Response:
+        if not _NAME.fullmatch(chart_id) or chart_id not in charts.REGISTRY:
+            abort(404)
+        if ext not in export.MEDIA_TYPES:
+            abort(404)
+        chart = charts.get(chart_id)
+        try:
+            result = chart.render(request.args.to_dict())
+        except Restricted:
+            abort(403)
+        except DataUnavailable:
+            abort(503)
+        body = export.render(result, ext)
+        filename = f"{chart_id}.{ext}"
+        return Response(body, mimetype=export.MEDIA_TYPES[ext], headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        })
+
+    @server.get("/export/<path:_rest>")
+    @server.get("/pack.<path:_rest>")
+    def not_a_download(_rest: str) -> Response:
+        """Anything else under a download address is not found (rather than the app's
+        page, which Dash serves at any other address)."""
+        abort(404)

@@ -1,0 +1,1 @@
+"""Data access: the one place the app reads processed files."""

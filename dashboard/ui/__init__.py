@@ -1,0 +1,1 @@
+"""Page building blocks: chart cards, controls, the page kit and fixed text."""

@@ -1,0 +1,1 @@
+"""Words: numbers, units, findings and headline figures in plain language."""

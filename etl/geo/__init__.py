@@ -1,0 +1,1 @@
+"""Places: the authorities, LSOA reference data, LSOA and district boundaries."""

@@ -1,0 +1,5 @@
+"""``python -m etl.geo download [--authority CODE]``."""
+
+from etl.geo.lsoa import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Reading hand-edited CSV files strictly, and writing outputs atomically."""

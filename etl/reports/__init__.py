@@ -1,0 +1,2 @@
+"""The annual reports' tables: registries, manifests, tidying, periods, units, derived
+figures and the consistency checks."""

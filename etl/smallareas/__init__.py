@@ -1,0 +1,2 @@
+"""Small-area figures from local extracts: reading, counting, disclosure control and the
+synthetic sample."""
