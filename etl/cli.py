@@ -28,9 +28,9 @@ def main(argv: list[str] | None = None) -> int:
                              "data/external or $SAFEGUARDING_EXTERNAL_DIR)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
-    raw = (args.raw or config.raw_dir()).resolve()
-    out = (args.out or config.processed_dir()).resolve()
-    external = (args.external or config.external_dir()).resolve()
+    raw = (args.raw or config.settings().raw_dir).resolve()
+    out = (args.out or config.settings().processed_dir).resolve()
+    external = (args.external or config.settings().external_dir).resolve()
 
     def progress(i: int, n: int, text: str) -> None:
         if not args.quiet:

@@ -1,51 +1,83 @@
-"""Every path the project uses, anchored to this file and overridable by environment."""
+"""The one configuration object: paths and the authority, read once per environment.
+
+``settings()`` gives a frozen ``Settings``. Paths are anchored to this file and each can be
+overridden by an environment variable; the authority comes from
+``SAFEGUARDING_AUTHORITY`` or, by default, from ``data/raw/settings.toml``. The object is
+made once for each set of these variables, so a test (or a notebook) that changes one
+gets a new object and everything else reads the same one.
+"""
 
 from __future__ import annotations
 
 import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_FILE = "settings.toml"
+ENVIRONMENT = ("SAFEGUARDING_RAW_DIR", "SAFEGUARDING_PROCESSED_DIR", "SAFEGUARDING_EXTERNAL_DIR",
+               "SAFEGUARDING_LOCAL_DIR", "SAFEGUARDING_AUTHORITY")
 
 
-def _path(env: str, default: Path) -> Path:
-    value = os.environ.get(env)
+class ConfigError(ValueError):
+    """The settings file is missing, unreadable or incomplete."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    raw_dir: Path  # hand-edited input: the reports' tables, manifests and registries
+    processed_dir: Path  # ETL output, rebuilt on every run and never edited by hand
+    external_dir: Path  # official releases (DfE, ONS, IoD, boundaries), never committed
+    local_dir: Path  # small-area extracts from the case management system: personal data
+    authority: str  # ONS code of the authority the dashboard is about
+    authority_from: str  # where that code was set: the variable or the settings file
+
+    @property
+    def settings_file(self) -> Path:
+        return self.raw_dir / SETTINGS_FILE
+
+
+def _path(value: str | None, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
-def raw_dir() -> Path:
-    """Hand-edited input: the reports' tables, manifests and registries."""
-    return _path("SAFEGUARDING_RAW_DIR", ROOT / "data" / "raw")
+def read_settings_file(path: Path) -> dict:
+    """``settings.toml`` as a dict; ``ConfigError`` naming the file when it cannot be read."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found; it names the default authority "
+                          "([partnership] authority = \"E…\")") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: not valid TOML ({err})") from None
 
 
-def processed_dir() -> Path:
-    """ETL output, rebuilt on every run and never edited by hand."""
-    return _path("SAFEGUARDING_PROCESSED_DIR", ROOT / "data" / "processed")
+@lru_cache(maxsize=32)
+def _settings(values: tuple[str | None, ...]) -> Settings:
+    raw, processed, external, local, authority = values
+    raw_dir = _path(raw, ROOT / "data" / "raw")
+    where = "SAFEGUARDING_AUTHORITY"
+    if not (authority or "").strip():
+        path = raw_dir / SETTINGS_FILE
+        authority = str(read_settings_file(path).get("partnership", {}).get("authority", ""))
+        where = f"{path} ([partnership] authority)"
+        if not authority.strip():
+            raise ConfigError(f"{path}: [partnership] authority is not set")
+    return Settings(raw_dir=raw_dir,
+                    processed_dir=_path(processed, ROOT / "data" / "processed"),
+                    external_dir=_path(external, ROOT / "data" / "external"),
+                    local_dir=_path(local, ROOT / "data" / "local"),
+                    authority=authority.strip().upper(), authority_from=where)
 
 
-def local_dir() -> Path:
-    """Small-area extracts from the case management system: personal data, never committed."""
-    return _path("SAFEGUARDING_LOCAL_DIR", ROOT / "data" / "local")
+def settings() -> Settings:
+    """The settings for the current environment (made once for each)."""
+    return _settings(tuple(os.environ.get(name) for name in ENVIRONMENT))
 
 
-def external_dir() -> Path:
-    """Official releases (DfE, ONS, IoD, boundaries) that are never committed."""
-    return _path("SAFEGUARDING_EXTERNAL_DIR", ROOT / "data" / "external")
-
-
-DEFAULT_AUTHORITY = "E08000027"  # Dudley
-
-
-def authority() -> str:
-    """ONS code of the local authority the dashboard is about (Dudley unless overridden).
-
-    Its old three-digit DfE number (Dudley's is 332) is looked up in the DfE
-    releases themselves.
-    """
-    return os.environ.get("SAFEGUARDING_AUTHORITY", "").strip().upper() or DEFAULT_AUTHORITY
-
-
-# Processed-data contract: column order of every dataset file.
+# Processed-data contract: column order of every dataset file (etl/schema.py checks it).
 CONTRACT_COLUMNS = [
     "measure",
     "breakdown",

@@ -15,11 +15,14 @@ import pyarrow.parquet as pq
 from etl import config
 from etl.config import CONTRACT_COLUMNS
 from etl.errors import ETLError, Problem
+from etl.geo.authorities import load_authorities
+from etl.geo.authorities import lookup as authorities_lookup
 from etl.geo.districts import FILE as BOUNDARY_FILE
 from etl.geo.districts import import_boundaries
 from etl.geo.lsoa import geoparquet
 from etl.io.atomic import write_all
 from etl.official.releases import Official, import_releases, release_files
+from etl.profile import UnknownAuthority, resolve
 from etl.reports.checks import FLAG_COLUMNS, load_checks, validate
 from etl.reports.derive import derive
 from etl.reports.registry import load_manifests, load_registry, load_restricted
@@ -96,8 +99,7 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
             if progress:
                 progress(len(specs) + i, total, text)
         try:
-            official = import_releases(external, registry, raw / "measures.csv",
-                                       authority or config.authority(), shifted)
+            official = import_releases(external, registry, raw / "measures.csv", shifted)
         except ETLError as err:
             problems.extend(err.problems)
         try:
@@ -124,6 +126,19 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
             if small.frames:
                 official.datasets["smallarea"] = pd.concat(small.frames, ignore_index=True)
             official.notes.extend(small.notes)
+    try:
+        configured = load_authorities(raw)
+    except ETLError as err:
+        problems.extend(err.problems)
+        configured = {}
+    official.lookups["authorities"] = authorities_lookup(
+        official.datasets, official.lookups, configured, registry.sources)
+    code = authority or config.settings().authority
+    try:
+        resolve(code, official.lookups["authorities"])
+    except UnknownAuthority as err:
+        problems.append(Problem(config.settings().authority_from if authority is None
+                                else "authority", str(err)))
     if problems:
         raise ETLError(problems)
     data = pd.concat(frames, ignore_index=True)

@@ -137,20 +137,20 @@ def _suggest(code: str, table: pd.DataFrame) -> str:
     return ""
 
 
-def resolve(code: str, table: pd.DataFrame, where: str = "SAFEGUARDING_AUTHORITY") -> Profile:
+def resolve(code: str, table: pd.DataFrame) -> Profile:
     """The profile of ``code`` from the authorities lookup; ``UnknownAuthority`` if none."""
     wanted = (code or "").strip().upper()
     if not CODE.match(wanted):
-        raise UnknownAuthority(f"{where} is '{code}', which is not an ONS area code (a letter "
-                               f"and eight digits). {HOW_TO_FIND}")
+        raise UnknownAuthority(f"'{code}' is not an ONS area code (a letter and eight "
+                               f"digits). {HOW_TO_FIND}")
     rows = table[table["authority_code"] == wanted]
     if rows.empty:
         known = f" The data knows {len(table)} authorities." if len(table) else (
             " No authorities are known yet: run the ETL with the official releases in the "
             "external folder (see the README), or add the authority to "
             "data/raw/authorities.csv.")
-        raise UnknownAuthority(f"{where} is {wanted}, which is not an authority the data "
-                               f"knows.{_suggest(wanted, table)}{known} {HOW_TO_FIND}")
+        raise UnknownAuthority(f"{wanted} is not an authority the data knows."
+                               f"{_suggest(wanted, table)}{known} {HOW_TO_FIND}")
     return from_row(rows.iloc[0])
 
 

@@ -82,7 +82,7 @@ pd.set_option("display.max_colwidth", 80)
 work = Path(tempfile.mkdtemp(prefix="new-year-"))
 raw = work / "raw"
 out = work / "processed"
-shutil.copytree(config.raw_dir(), raw)
+shutil.copytree(config.settings().raw_dir, raw)
 print("Working in", work)
 
 # %% [markdown]
@@ -126,7 +126,7 @@ print(table.read_text())
 # `etl.pipeline.run(raw, out)` is what `python -m etl` calls. It returns a summary
 # and the validation flags (places where published figures disagree with each
 # other: kept as printed, listed in `validation_report.md`). Passing
-# `external=config.external_dir()` would import the official releases as well;
+# `external=config.settings().external_dir` would import the official releases as well;
 # they are not needed here.
 
 # %%

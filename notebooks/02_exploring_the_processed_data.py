@@ -68,10 +68,10 @@ from etl import config
 from etl.pipeline import run
 
 pd.set_option("display.max_colwidth", 100)
-PROCESSED = config.processed_dir()
+PROCESSED = config.settings().processed_dir
 if not (PROCESSED / "build.json").is_file():
     print(f"No processed data in {PROCESSED}: running the ETL first.")
-    run(config.raw_dir(), PROCESSED, external=config.external_dir())
+    run(config.settings().raw_dir, PROCESSED, external=config.settings().external_dir)
 print("Project folder:", ROOT)
 print("Processed data:", PROCESSED)
 
@@ -245,7 +245,7 @@ class NotAvailable(Exception):
 if "dfe_referrals" not in data:
     raise NotAvailable(
         f"the official statistics are not in {PROCESSED}. Save the DfE releases in "
-        f"{config.external_dir() / 'dfe'} (see the README) and rerun the ETL (make etl).")
+        f"{config.settings().external_dir / 'dfe'} (see the README) and rerun the ETL (make etl).")
 print("Official statistics found:", ", ".join(n for n in data if n.startswith("dfe_")))
 
 # %% [markdown]

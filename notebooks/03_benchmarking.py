@@ -29,7 +29,7 @@
 # `dfe_cp_plans` and `dfe_neighbours` tables. Without them the notebook stops
 # after the setup and says what is missing.
 #
-# The authority is the one `etl.config.authority()` names: Dudley unless
+# The authority is the one `etl.config.settings().authority` names: Dudley unless
 # `SAFEGUARDING_AUTHORITY` gives another ONS code.
 
 # %% [markdown]
@@ -72,9 +72,9 @@ from etl import config
 from etl.official import statistics as stats
 from etl.pipeline import run
 
-PROCESSED = config.processed_dir()
-EXTERNAL = config.external_dir()
-AUTHORITY = config.authority()
+PROCESSED = config.settings().processed_dir
+EXTERNAL = config.settings().external_dir
+AUTHORITY = config.settings().authority
 ENGLAND = "E92000001"
 MEASURE = "dfe_cp_plans_at_31_march_rate_per_10000"
 print("Project folder:", ROOT)
@@ -105,7 +105,7 @@ if not all(p.is_file() for p in needed):
             "section describes, or set SAFEGUARDING_EXTERNAL_DIR to the folder holding "
             "them, then run this notebook again.")
     print("Importing the official releases with the ETL …")
-    run(config.raw_dir(), PROCESSED, external=EXTERNAL)
+    run(config.settings().raw_dir, PROCESSED, external=EXTERNAL)
 print("Official statistics found.")
 
 # %% [markdown]

@@ -34,7 +34,7 @@
 # management system in `data/local/<code>/`; with none there the ETL counts a
 # **synthetic sample** instead, and the notebook says so loudly.
 #
-# The authority is the one `etl.config.authority()` names: Dudley unless
+# The authority is the one `etl.config.settings().authority` names: Dudley unless
 # `SAFEGUARDING_AUTHORITY` gives another ONS code.
 
 # %% [markdown]
@@ -83,9 +83,9 @@ from etl import config
 from etl.pipeline import run
 from etl.smallareas.build import ready_authorities
 
-PROCESSED = config.processed_dir()
-EXTERNAL = config.external_dir()
-AUTHORITY = config.authority()
+PROCESSED = config.settings().processed_dir
+EXTERNAL = config.settings().external_dir
+AUTHORITY = config.settings().authority
 MEASURE = "sa_children_in_need"  # or "sa_cp_plans_started", "sa_became_looked_after"
 PERIOD = None  # None: the latest year; or a year such as "2022-23"
 print("Project folder:", ROOT)
@@ -114,7 +114,7 @@ def small_area_summary() -> dict | None:
 
 
 if small_area_summary() is None:
-    if AUTHORITY not in ready_authorities(config.raw_dir(), EXTERNAL):
+    if AUTHORITY not in ready_authorities(config.settings().raw_dir, EXTERNAL):
         raise NotAvailable(
             f"this notebook needs the small-area figures for {AUTHORITY}, and there are "
             f"no LSOA boundaries for it in {EXTERNAL / 'boundaries'}. Put the boundaries "
@@ -124,7 +124,7 @@ if small_area_summary() is None:
             "SAFEGUARDING_EXTERNAL_DIR to the folder holding them; then run this "
             "notebook again.")
     print("Building the small areas with the ETL …")
-    run(config.raw_dir(), PROCESSED, external=EXTERNAL)
+    run(config.settings().raw_dir, PROCESSED, external=EXTERNAL)
 summary = small_area_summary()
 if summary is None:
     raise NotAvailable(f"the ETL built no small areas for {AUTHORITY}: check that it is "

@@ -65,7 +65,7 @@ def processed(tmp_path_factory) -> Processed:
     out = tmp_path_factory.mktemp("processed")
     # No extracts: the small-area maps use the synthetic sample, whatever data/local holds.
     os.environ["SAFEGUARDING_LOCAL_DIR"] = str(tmp_path_factory.mktemp("no-extracts"))
-    run(config.raw_dir(), out, external=config.external_dir())
+    run(config.settings().raw_dir, out, external=config.settings().external_dir)
     return Processed(out)
 
 
@@ -73,5 +73,5 @@ def processed(tmp_path_factory) -> Processed:
 def raw_copy(tmp_path) -> Path:
     """A private copy of data/raw that a test may edit freely."""
     target = tmp_path / "raw"
-    shutil.copytree(config.raw_dir(), target)
+    shutil.copytree(config.settings().raw_dir, target)
     return target

@@ -56,7 +56,7 @@ SIGNIFICANCE_NOTE = ("Better, worse, higher or lower means the 95% confidence in
 
 
 def _authority() -> str:
-    return config.authority()
+    return config.settings().authority
 
 
 def neighbour_codes() -> list[str]:

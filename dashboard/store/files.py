@@ -25,7 +25,7 @@ class Restricted(DataUnavailable):
 
 
 def _path(name: str) -> Path:
-    return config.processed_dir() / name
+    return config.settings().processed_dir / name
 
 
 @lru_cache(maxsize=64)
@@ -39,7 +39,7 @@ def _read(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
 def version() -> tuple:
     """A token that changes whenever any processed file is rebuilt, removed or replaced,
     and differs between viewers who may see different datasets (a cache key for pages)."""
-    folder = config.processed_dir()
+    folder = config.settings().processed_dir
     try:
         entries = sorted(folder.iterdir())
     except FileNotFoundError:

@@ -24,7 +24,7 @@ MEASURES = {  # page choice → measure id (its rate is the id + "_rate")
 
 
 def authority() -> str:
-    return config.authority()
+    return config.settings().authority
 
 
 def summary(code: str | None = None) -> dict:
@@ -38,7 +38,7 @@ def summary(code: str | None = None) -> dict:
 
 
 def _geo_path(level: str, code: str) -> Path:
-    return config.processed_dir() / "geo" / f"{level}_{code}.parquet"
+    return config.settings().processed_dir / "geo" / f"{level}_{code}.parquet"
 
 
 @lru_cache(maxsize=8)

@@ -1,9 +1,13 @@
-"""The local authorities that small-area maps can be drawn for: ``data/raw/authorities.csv``.
+"""The authorities: ``data/raw/authorities.csv`` and the lookup of every authority.
 
-One row per authority: its ONS code, its name and the lower-tier districts it
-is made of (a metropolitan borough or unitary authority is its own single
-district; a county council lists its districts). Adding an authority is a row
-here plus its boundary files: no code.
+``authorities.csv`` has one row per authority that needs more than the official
+releases give: its ONS code, its name, the lower-tier districts it is made of (a
+metropolitan borough or unitary authority is its own single district; a county council
+lists its districts) and, optionally, the partnership's own name. Small-area maps are
+drawn for the authorities listed here whose boundary files are present.
+
+``lookup`` combines it with the releases into one row per children's services authority
+in England, which ``etl.profile`` turns into the dashboard's partnership profile.
 """
 
 from __future__ import annotations
@@ -12,8 +16,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from etl.errors import ETLError, Problem
 from etl.io.strict_csv import read_table
+from etl.profile import LOOKUP_COLUMNS
 
 FILE = "authorities.csv"
 CODE = re.compile(r"^[EW]\d{8}$")
@@ -24,6 +31,7 @@ class Authority:
     code: str
     name: str
     districts: tuple[str, ...]
+    partnership: str = ""  # the partnership's own name, where it is not the usual one
 
 
 def load_authorities(raw: Path) -> dict[str, Authority]:
@@ -50,7 +58,90 @@ def load_authorities(raw: Path) -> dict[str, Authority]:
                                     "authority's districts, separated by spaces"
                                     + (f" ('{bad[0]}' is not one)" if bad else ""),
                                     row, "districts"))
-        out[code] = Authority(code, cells["authority_name"], districts)
+        out[code] = Authority(code, cells["authority_name"], districts,
+                              cells.get("partnership_name", ""))
     if problems:
         raise ETLError(problems)
     return out
+
+
+def _latest_places(datasets: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Each local authority's latest name, LA number and region in the releases, whether
+    it is in their latest year, and every region's name."""
+    parts, regions = [], {}
+    for frame in datasets.values():
+        if "old_la_code" not in frame.columns:
+            continue
+        # "z" (not applicable): a row for an authority that no longer exists that year
+        places = frame.loc[frame["status"].ne("z").fillna(True),
+                           ["area_code", "area_name", "geographic_level", "old_la_code",
+                            "region_code", "period_end"]].drop_duplicates(
+                                ["area_code", "period_end"])
+        parts.append(places[places["geographic_level"] == "local_authority"])
+        region = places[places["geographic_level"] == "regional"]
+        regions.update(zip(region["area_code"], region["area_name"], strict=True))
+    if not parts:
+        return pd.DataFrame(columns=["area_code", "area_name", "old_la_code", "region_code",
+                                     "current"]), regions
+    las = pd.concat(parts, ignore_index=True)
+    las["period_end"] = pd.to_datetime(las["period_end"])
+    las = las.sort_values("period_end", kind="stable")
+    latest = las.drop_duplicates("area_code", keep="last").copy()
+    latest["current"] = latest["period_end"] == las["period_end"].max()
+    return latest.reset_index(drop=True), regions
+
+
+def lookup(datasets: dict[str, pd.DataFrame], lookups: dict[str, pd.DataFrame],
+           configured: dict[str, Authority], sources: dict) -> pd.DataFrame:
+    """One row per children's services authority: ``etl.profile.LOOKUP_COLUMNS``.
+
+    From the official releases: every authority in their latest year, with its latest
+    name, DfE's LA number, region, its districts (``dfe_ltla_utla``; a unitary authority
+    is its own district), its statistical neighbours (``dfe_neighbours``) and the codes
+    it had before (other codes with the same LA number). ``configured`` (authorities.csv)
+    adds authorities and gives a partnership's own name and districts; ``sources`` (the
+    report registry) says which annual reports belong to each."""
+    latest, regions = _latest_places(datasets)
+    current = latest[latest["current"]]
+    ltla = lookups.get("dfe_ltla_utla")
+    districts: dict[str, list[str]] = {}
+    if ltla is not None and len(ltla):
+        for utla, group in ltla.groupby("utla_code"):
+            districts[str(utla)] = sorted(group["ltla_code"].astype(str).unique())
+    nb = lookups.get("dfe_neighbours")
+    neighbours: dict[str, tuple[list[str], list[str]]] = {}
+    if nb is not None and len(nb):
+        for code, group in nb.sort_values("neighbour_rank").groupby("authority_code"):
+            group = group.dropna(subset=["neighbour_code"])
+            neighbours[str(code)] = (group["neighbour_code"].astype(str).tolist(),
+                                     group["neighbour_name"].astype(str).tolist())
+    reports: dict[str, list[str]] = {}
+    for source in sources.values():
+        if getattr(source, "area", ""):
+            reports.setdefault(source.area, []).append(source.source_id)
+    rows = {}
+    for place in current.itertuples(index=False):
+        number = place.old_la_code if isinstance(place.old_la_code, str) else None
+        former = sorted(set(latest.loc[(latest["old_la_code"] == number)
+                                       & (latest["area_code"] != place.area_code),
+                                       "area_code"])) if number else []
+        region = place.region_code if isinstance(place.region_code, str) else None
+        codes, names = neighbours.get(place.area_code, ([], []))
+        rows[place.area_code] = {
+            "authority_code": place.area_code, "authority_name": place.area_name,
+            "la_number": number, "region_code": region,
+            "region_name": regions.get(region) if region else None,
+            "districts": districts.get(place.area_code, [place.area_code]),
+            "former_codes": former, "neighbour_codes": codes, "neighbour_names": names,
+            "partnership_name": None}
+    for code, authority in configured.items():
+        row = rows.setdefault(code, {
+            "authority_code": code, "authority_name": authority.name, "la_number": None,
+            "region_code": None, "region_name": None, "former_codes": [],
+            "neighbour_codes": [], "neighbour_names": []})
+        row["districts"] = list(authority.districts)
+        row["partnership_name"] = authority.partnership or None
+    for code, row in rows.items():
+        row["sources"] = sorted(reports.get(code, []))
+    frame = pd.DataFrame(list(rows.values()), columns=LOOKUP_COLUMNS)
+    return frame.sort_values("authority_name").reset_index(drop=True)

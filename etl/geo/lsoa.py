@@ -192,11 +192,11 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m etl.geo", description=main.__doc__)
     parser.add_argument("action", choices=["download"])
-    parser.add_argument("--authority", default=config.authority())
+    parser.add_argument("--authority", default=config.settings().authority)
     parser.add_argument("--url", default=None, help="address template with {district}")
     args = parser.parse_args(argv)
-    authority = load_authorities(config.raw_dir())[args.authority.upper()]
-    external = config.external_dir()
+    authority = load_authorities(config.settings().raw_dir)[args.authority.upper()]
+    external = config.settings().external_dir
     try:
         ref = read_reference(external)
         names = dict(zip(ref.lsoas["district_code"], ref.lsoas["district_name"], strict=True))

@@ -12,7 +12,7 @@ module makes one long table per dataset with every geographic level
 - 95% and 99.8% confidence intervals (Byar for rates, Wilson for percentages)
   and the Fingertips comparison with England (``etl.official.statistics``);
 - each local authority's rank and quartile per measure and year;
-- the configured authority's ten statistical neighbours.
+- every authority's ten statistical neighbours.
 
 Periods: DfE's ``time_period`` 2024 with ``time_identifier`` "Reporting year"
 is the year ending 31 March 2024. Flows over that year (referrals, enquiries,
@@ -675,10 +675,14 @@ def _rows(path: Path, text: str) -> tuple[list[str], list[tuple[int, list[str]]]
     return header, [(start, [f.strip() for f in fields]) for start, fields in records]
 
 
-def _neighbours(path: Path, text: str, authority: str, la_names: dict[str, tuple[str, str]],
-                old_of: dict[str, str], notes: list[str],
-                problems: list[Problem]) -> pd.DataFrame:
-    """The configured authority's ten statistical neighbours, nearest first."""
+def _neighbours(path: Path, text: str, la_names: dict[str, tuple[str, str]],
+                notes: list[str], problems: list[Problem]) -> pd.DataFrame:
+    """Every authority's ten statistical neighbours, nearest first.
+
+    The groupings are keyed by DfE's three-digit LA number, which survives a change of
+    ONS code; each number is matched to the authority's latest code and name in the
+    releases. Authorities in the releases with no grouping (created after it) are named
+    in a note."""
     header, rows = _rows(path, text)
     number = header.index("LA num") if "LA num" in header else header.index("LA number")
     name = header.index("LA Name") if "LA Name" in header else None
@@ -696,43 +700,42 @@ def _neighbours(path: Path, text: str, authority: str, la_names: dict[str, tuple
     if missing:
         problems.extend(missing)
         return pd.DataFrame(columns=NEIGHBOUR_COLUMNS)
-    old = old_of.get(authority)
-    if old is None:
-        notes.append(f"Statistical neighbours: {authority} was not found in the DfE releases, "
-                     "so its LA number is unknown; no neighbours written.")
-        return pd.DataFrame(columns=NEIGHBOUR_COLUMNS)
     grouping = {}
     for line, cells in rows:
         if len(cells) > number and cells[number].isdigit() and cells[number] not in grouping:
             grouping[cells[number]] = (line, cells)
-    if old not in grouping:
-        notes.append(f"Statistical neighbours: LA {old} ({authority}) is not in {path.name}; "
-                     "no neighbours written.")
-        return pd.DataFrame(columns=NEIGHBOUR_COLUMNS)
-    line, cells = grouping[old]
     out = []
-    for rank, at, close in slots:
-        neighbour = cells[at] if at < len(cells) else ""
-        if not neighbour.isdigit():
-            problems.append(Problem(path, f"'{neighbour}' is not an LA number", line,
-                                    f"SN{rank}"))
-            continue
-        code, current = la_names.get(neighbour, (None, None))
-        listed = grouping.get(neighbour, (0, []))[1]
-        printed = listed[name] if listed and name is not None else None
-        out.append({
-            "authority_code": authority,
-            "authority_old_code": old,
-            "authority_name": la_names.get(old, (None, cells[name] if name is not None
-                                                 else None))[1],
-            "neighbour_rank": rank,
-            "neighbour_old_code": neighbour,
-            "neighbour_code": code,
-            "neighbour_name": current or printed,
-            "closeness": cells[close] if close is not None and close < len(cells) else None,
-        })
+    for old, (line, cells) in grouping.items():
+        if old not in la_names:
+            continue  # an authority that is no longer in the releases
+        authority, authority_name = la_names[old]
+        for rank, at, close in slots:
+            neighbour = cells[at] if at < len(cells) else ""
+            if not neighbour.isdigit():
+                problems.append(Problem(path, f"'{neighbour}' is not an LA number", line,
+                                        f"SN{rank}"))
+                continue
+            code, current = la_names.get(neighbour, (None, None))
+            listed = grouping.get(neighbour, (0, []))[1]
+            printed = listed[name] if listed and name is not None else None
+            out.append({
+                "authority_code": authority,
+                "authority_old_code": old,
+                "authority_name": authority_name,
+                "neighbour_rank": rank,
+                "neighbour_old_code": neighbour,
+                "neighbour_code": code,
+                "neighbour_name": current or printed,
+                "closeness": cells[close] if close is not None and close < len(cells) else None,
+            })
+    absent = sorted(n for o, (_, n) in la_names.items() if o not in grouping)
+    if absent:
+        notes.append(f"Statistical neighbours: {path.name} has no grouping for "
+                     f"{', '.join(absent)} (authorities created after it), so none are "
+                     "shown for them.")
     frame = pd.DataFrame(out, columns=NEIGHBOUR_COLUMNS)
     frame["neighbour_rank"] = frame["neighbour_rank"].astype("int64")
+    frame = frame.sort_values(["authority_code", "neighbour_rank"]).reset_index(drop=True)
     return frame.astype({c: "string" for c in NEIGHBOUR_COLUMNS if c != "neighbour_rank"})
 
 
@@ -831,7 +834,7 @@ def _span(read: _Read) -> str:
 
 
 def import_releases(external: Path, registry: Registry, measures_path: Path,
-                    authority: str, progress: Progress | None = None) -> Official:
+                    progress: Progress | None = None) -> Official:
     """Read every release in ``external/dfe``; raise ``ETLError`` listing every problem."""
     result = Official()
     folder = external / "dfe"
@@ -938,22 +941,19 @@ def import_releases(external: Path, registry: Registry, measures_path: Path,
                                                              "area_name")}})
                [r.places["geographic_level"] == "local_authority"] for r in reads.values()]
     la_names: dict[str, tuple[str, str]] = {}
-    old_of: dict[str, str] = {}
     if la_rows:
         las = pd.concat(la_rows).sort_values("_year", kind="stable")
         latest = las.drop_duplicates("old_la_code", keep="last")
         la_names = {o: (c, n) for o, c, n in latest[["old_la_code", "area_code",
                                                       "area_name"]].itertuples(index=False)}
-        old_of = dict(las.drop_duplicates("area_code", keep="last")[
-            ["area_code", "old_la_code"]].itertuples(index=False))
     if "neighbours" in specials:
         path, text = specials["neighbours"]
-        frame = _neighbours(path, text, authority, la_names, old_of, result.notes, problems)
+        frame = _neighbours(path, text, la_names, result.notes, problems)
         result.lookups["dfe_neighbours"] = frame
         result.tables.append(_table_row("dfe_neighbours", "dfe_statistical_neighbours",
                                         NEIGHBOURS_TITLE, path, "", ""))
         result.releases[path.name] = {"release": NEIGHBOURS_TITLE, "dataset": "dfe_neighbours",
-                                      "authority": authority}
+                                      "authorities": int(frame["authority_code"].nunique())}
     if "ltla_utla" in specials:
         path, text = specials["ltla_utla"]
         result.lookups["dfe_ltla_utla"] = _ltla_utla(path, text, problems)

@@ -42,6 +42,7 @@ class Source:
     title: str
     publisher: str
     published: str
+    area: str = ""  # the authority whose report it is (its ONS code)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ def load_sources(path: Path) -> dict[str, Source]:
             raise ETLError([Problem(path, f"source '{cells['source_id']}' is listed twice",
                                     row, "source_id")])
         sources[cells["source_id"]] = Source(cells["source_id"], cells["title"],
-                                             cells["publisher"], cells["published"])
+                                             cells["publisher"], cells["published"],
+                                             cells.get("area", "").strip().upper())
     return sources
 
 

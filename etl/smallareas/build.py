@@ -136,7 +136,7 @@ def build_authority(authority: Authority, external: Path, ref: Reference,
     """One authority's rows, geo files, summary and notes."""
     lsoas = for_authority(ref, authority.districts)
     if lsoas.empty:
-        raise ETLError([Problem(config.raw_dir() / "authorities.csv", f"no LSOA in "
+        raise ETLError([Problem(config.settings().raw_dir / "authorities.csv", f"no LSOA in "
                                 f"{ref.files['deprivation']} belongs to the districts of "
                                 f"{authority.name} ({', '.join(authority.districts)})",
                                 None, "districts")])
@@ -220,7 +220,7 @@ def build_small_areas(raw: Path, external: Path, local: Path | None = None) -> S
             continue
         try:
             rows, geo, summary, notes = build_authority(authority, external, ref,
-                                                        local or config.local_dir())
+                                                        local or config.settings().local_dir)
         except ETLError as err:
             problems.extend(err.problems)
             continue

@@ -75,12 +75,12 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m etl.smallareas.sample",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("--authority", default=config.authority())
+    parser.add_argument("--authority", default=config.settings().authority)
     parser.add_argument("--rows", type=int, default=None, help="about this many episodes")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    authority = load_authorities(config.raw_dir())[args.authority.upper()]
-    lsoas = for_authority(read_reference(config.external_dir()), authority.districts)
+    authority = load_authorities(config.settings().raw_dir)[args.authority.upper()]
+    lsoas = for_authority(read_reference(config.settings().external_dir), authority.districts)
     frame = synthetic_extract(lsoas, authority.code, args.rows)
     frame.to_csv(args.out, index=False)
     print(f"{len(frame):,} synthetic episodes for {authority.name} written to {args.out}")

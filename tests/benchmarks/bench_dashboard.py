@@ -47,7 +47,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    processed = config.processed_dir()
+    processed = config.settings().processed_dir
     if not (processed / "build.json").exists():
         sys.exit("No processed data: run `make etl` first.")
     gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-c",

@@ -85,8 +85,8 @@ def browser_figures(processed: Path, authority: str, wards: int) -> None:
 
 
 def etl_figures(rows: int = 100_000) -> None:
-    external = config.external_dir()
-    raw = config.raw_dir()
+    external = config.settings().external_dir
+    raw = config.settings().raw_dir
     authority = load_authorities(raw)["E10000034"]
     lsoas = for_authority(read_reference(external), authority.districts)
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,7 +112,7 @@ def etl_figures(rows: int = 100_000) -> None:
 
 
 def main() -> None:
-    processed = config.processed_dir()
+    processed = config.settings().processed_dir
     for code, name, wards in (("E08000027", "Dudley", 24), ("E10000034", "Worcestershire",
                                                                123)):
         print(f"{name} ({code}):")

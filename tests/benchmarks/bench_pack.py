@@ -21,7 +21,7 @@ TARGET_S = 20.0
 
 
 def main() -> None:
-    if not (config.processed_dir() / "build.json").exists():
+    if not (config.settings().processed_dir / "build.json").exists():
         sys.exit("No processed data: run `make etl` first.")
     from dashboard import charts
     from dashboard.exports import images as export

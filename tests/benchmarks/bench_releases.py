@@ -32,9 +32,8 @@ from etl import config
 from etl.reports.registry import load_registry
 from etl.official.releases import import_releases
 start = time.perf_counter()
-registry = load_registry(config.raw_dir())
-result = import_releases(Path(sys.argv[1]), registry, config.raw_dir() / "measures.csv",
-                         config.authority())
+registry = load_registry(config.settings().raw_dir)
+result = import_releases(Path(sys.argv[1]), registry, config.settings().raw_dir / "measures.csv")
 seconds = time.perf_counter() - start
 rows = sum(len(f) for f in result.datasets.values())
 print(json.dumps({"seconds": seconds, "files": len(result.releases), "rows": rows}))

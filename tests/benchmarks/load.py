@@ -558,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     from etl import config
 
-    processed = (args.processed or config.processed_dir()).resolve()
+    processed = (args.processed or config.settings().processed_dir).resolve()
     proc = None
     log = Path(tempfile.gettempdir()) / f"load-gunicorn-{os.getpid()}.log"
     try:

@@ -45,11 +45,11 @@ def users_cli(path: Path, *args: str, password: str | None = None):
 def restricted_processed(tmp_path_factory) -> Path:
     """The real raw data with racist incidents marked restricted, through the real ETL."""
     raw = tmp_path_factory.mktemp("raw") / "raw"
-    shutil.copytree(config.raw_dir(), raw)
+    shutil.copytree(config.settings().raw_dir, raw)
     (raw / "restricted.csv").write_text(f"dataset,note\n{RESTRICTED},awaiting approval\n",
                                         encoding="utf-8")
     out = tmp_path_factory.mktemp("restricted-processed")
-    run(raw, out, external=config.external_dir())
+    run(raw, out, external=config.settings().external_dir)
     return out
 
 

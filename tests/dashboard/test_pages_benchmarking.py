@@ -110,7 +110,7 @@ def _add_rows(path: Path, match, change) -> int:
 
 def test_a_new_release_shows_on_the_page_without_code_changes(tmp_path):
     """Copy the releases, rename them as next year's, add a year, rerun, see it drawn."""
-    source = config.external_dir() / "dfe"
+    source = config.settings().external_dir / "dfe"
     folder = tmp_path / "external" / "dfe"
     shutil.copytree(source, folder)
     shutil.copytree(source.parent / "boundaries", folder.parent / "boundaries")  # the map
@@ -127,7 +127,7 @@ def test_a_new_release_shows_on_the_page_without_code_changes(tmp_path):
     assert _add_rows(b1, latest(2024), lambda line: "2025" + line[4:]) == 2
     assert _add_rows(ons, latest(2023), lambda line: "2024" + line[4:]) == 2
     out = tmp_path / "processed"
-    run(config.raw_dir(), out, external=folder.parent)
+    run(config.settings().raw_dir, out, external=folder.parent)
     with live_server(out) as origin, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page()

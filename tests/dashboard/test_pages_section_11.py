@@ -46,7 +46,7 @@ def test_organisation_options_are_the_audited_organisations(registry, processed)
     scores = scores[scores["measure"] == "section11_score"]
     assert set(page.ORGS.values()) == set(scores["area_code"])
     assert len(page.ORGS) == len(set(page.ORGS.values()))
-    areas = pd.read_csv(config.raw_dir() / "areas.csv").set_index("area_code")["area_name"]
+    areas = pd.read_csv(config.settings().raw_dir / "areas.csv").set_index("area_code")["area_name"]
     for slug, code in page.ORGS.items():
         assert re.fullmatch(r"[a-z]+(-[a-z]+)*", slug)
         assert page.ORG_NAMES[code] == areas[code]

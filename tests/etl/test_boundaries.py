@@ -154,7 +154,7 @@ def test_a_malformed_file_stops_the_run_and_writes_nothing(tmp_path):
     external = _external(tmp_path, b"\x00\x01 not a topology")
     out = tmp_path / "processed"
     with pytest.raises(ETLError, match=r"lad_england\.topojson"):
-        run(config.raw_dir(), out, external=external)
+        run(config.settings().raw_dir, out, external=external)
     assert not out.exists() or not any(out.iterdir())
 
 

@@ -116,7 +116,7 @@ def _run(builds: Builds, raw: Path, out: Path) -> list[float]:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> Builds:
-    dfe = config.external_dir() / "dfe"
+    dfe = config.settings().external_dir / "dfe"
     assert dfe.is_dir(), (f"no official releases in {dfe}: set SAFEGUARDING_EXTERNAL_DIR "
                           "to the folder holding dfe/ (see the README)")
     root = tmp_path_factory.mktemp("interrupted")
@@ -124,8 +124,8 @@ def builds(tmp_path_factory) -> Builds:
     external.mkdir()
     (external / "dfe").symlink_to(dfe, target_is_directory=True)
     raw, other = root / "raw", root / "raw_other"
-    shutil.copytree(config.raw_dir(), raw)
-    shutil.copytree(config.raw_dir(), other)
+    shutil.copytree(config.settings().raw_dir, raw)
+    shutil.copytree(config.settings().raw_dir, other)
     text = (other / TABLE).read_text(encoding="utf-8")
     assert "Total number of incidents,,,258," in text
     (other / TABLE).write_text(text.replace("Total number of incidents,,,258,",

@@ -413,12 +413,12 @@ def _cli(raw: Path, out: Path, external: Path) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> World:
-    dfe = config.external_dir() / "dfe"
+    dfe = config.settings().external_dir / "dfe"
     assert dfe.is_dir(), (f"no official releases in {dfe}: set SAFEGUARDING_EXTERNAL_DIR "
                           "to the folder holding dfe/ (see the README)")
     root = tmp_path_factory.mktemp("properties")
     raw = root / "raw"
-    shutil.copytree(config.raw_dir(), raw)
+    shutil.copytree(config.settings().raw_dir, raw)
     external = root / "external"
     (external / "dfe").mkdir(parents=True)
     for source in sorted(dfe.glob("*.csv")):
@@ -805,7 +805,7 @@ def test_a_broken_release_is_read_or_refused_clearly(world, data):
     _write(changes)
     try:
         outcome = _outcome(lambda: import_releases(world.external, world.registry,
-                                                   world.raw / "measures.csv", AUTHORITY))
+                                                   world.raw / "measures.csv"))
     finally:
         for changed in changes:
             world.restore(changed)
@@ -1022,7 +1022,7 @@ def _release(world: World, prefix: str) -> Path:
 
 def _import(world: World) -> Callable[[], object]:
     return lambda: import_releases(world.external, world.registry,
-                                   world.raw / "measures.csv", AUTHORITY)
+                                   world.raw / "measures.csv")
 
 
 def test_a_huge_cell_in_the_neighbour_groupings(world):

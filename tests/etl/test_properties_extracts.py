@@ -35,8 +35,8 @@ SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=
 
 @pytest.fixture(scope="module")
 def dudley():
-    ref = read_reference(config.external_dir())
-    authority = load_authorities(config.raw_dir())["E08000027"]
+    ref = read_reference(config.settings().external_dir)
+    authority = load_authorities(config.settings().raw_dir)["E08000027"]
     return for_authority(ref, authority.districts), set(ref.lsoas["lsoa_code"]), authority
 
 

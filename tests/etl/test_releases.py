@@ -25,11 +25,12 @@ import pytest
 
 from etl import config
 from etl.cli import main
+from etl.errors import ETLError
 from etl.official.releases import RELEASES
 from etl.pipeline import run
 
 DUDLEY, ENGLAND, WEST_MIDLANDS = "E08000027", "E92000001", "E12000005"
-EXTERNAL = config.external_dir()
+EXTERNAL = config.settings().external_dir
 DFE = EXTERNAL / "dfe"
 
 
@@ -181,7 +182,8 @@ def test_ranks_and_quartiles_among_local_authorities(processed):
 
 
 def test_dudleys_ten_statistical_neighbours(processed):
-    nb = pd.read_parquet(processed.path / "dfe_neighbours.parquet")
+    every = pd.read_parquet(processed.path / "dfe_neighbours.parquet")
+    nb = every[every["authority_code"] == DUDLEY].reset_index(drop=True)
     assert nb["neighbour_rank"].tolist() == list(range(1, 11))
     assert nb["neighbour_name"].tolist() == DUDLEY_NEIGHBOURS
     assert set(nb["authority_code"]) == {DUDLEY} and set(nb["authority_old_code"]) == {"332"}
@@ -218,8 +220,17 @@ def test_build_summary_lists_the_releases(processed):
     assert set(summary["releases"]) == {p.name for p in DFE.glob("*.csv")}
     assert summary["releases"][_file("b1_").name]["years"] == "2012-13 to 2023-24"
     assert summary["releases"][_file("ons_").name]["years"] == "mid-2012 to mid-2023"
-    assert summary["lookups"]["dfe_neighbours"] == 10
-    assert summary["notes"] == []  # every release found, nothing skipped
+    # ten neighbours for every authority of the 2021 groupings that is in the releases
+    # (today's 151 that it knows, and some it lists that have since been merged)
+    nb = pd.read_parquet(processed.path / "dfe_neighbours.parquet")
+    assert summary["lookups"]["dfe_neighbours"] == 10 * nb["authority_code"].nunique() >= 1510
+    assert summary["lookups"]["authorities"] == 153
+    # every release found, nothing skipped; the two authorities created in 2023 have no
+    # neighbours in the 2021 groupings
+    assert summary["notes"] == [
+        "Statistical neighbours: New_Statistical_Neighbour_Groupings_April_2021.csv has no "
+        "grouping for Cumberland, Westmorland and Furness (authorities created after it), "
+        "so none are shown for them."]
     measures = pd.read_parquet(processed.path / "measures.parquet")
     assert measures["dataset"].str.startswith("dfe_").sum() == sum(len(r.items) for r in RELEASES)
 
@@ -264,7 +275,7 @@ def test_a_new_years_release_drops_in(tmp_path):
     assert _add_rows(ons, latest(2023), lambda line: "2024" + line[4:].replace(
         ",70105", ",70500")) == 2
     out = tmp_path / "out"
-    run(config.raw_dir(), out, external=external)
+    run(config.settings().raw_dir, out, external=external)
     cin = pd.read_parquet(out / "dfe_children_in_need.parquet")
     dudley = cin[cin["area_code"] == DUDLEY]
     rate = dudley[(dudley["measure"] == "dfe_cin_rate_per_10000")
@@ -287,7 +298,7 @@ def test_a_published_rate_that_disagrees_is_flagged(tmp_path):
     assert text.count(old) == 1
     path.write_text(text.replace(old, old[:-2] + "90"), encoding="utf-8")
     out = tmp_path / "out"
-    run(config.raw_dir(), out, external=external)
+    run(config.settings().raw_dir, out, external=external)
     flags = pd.read_parquet(out / "validation.parquet")
     flag = flags[flags["check_id"] == "dfe_rate:dfe_cla_rate_per_10000"]
     assert flag[["area_code", "period"]].values.tolist() == [[DUDLEY, "2024-03-31"]]
@@ -304,10 +315,28 @@ def test_another_authority_by_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("SAFEGUARDING_AUTHORITY", "E08000018")  # Rotherham, LA 372
     external = _external(tmp_path, "b1_", "New_Statistical")
     out = tmp_path / "out"
-    run(config.raw_dir(), out, external=external)
-    nb = pd.read_parquet(out / "dfe_neighbours.parquet")
-    assert set(nb["authority_code"]) == {"E08000018"} and set(nb["authority_old_code"]) == {"372"}
+    run(config.settings().raw_dir, out, external=external)
+    every = pd.read_parquet(out / "dfe_neighbours.parquet")
+    nb = every[every["authority_code"] == "E08000018"]
+    assert set(nb["authority_old_code"]) == {"372"}
     assert "Dudley" in set(nb["neighbour_name"]) and len(nb) == 10
+    authorities = pd.read_parquet(out / "authorities.parquet").set_index("authority_code")
+    assert authorities.loc["E08000018", "authority_name"] == "Rotherham"
+    assert "Dudley" in list(authorities.loc["E08000018", "neighbour_names"])
+
+
+def test_an_unknown_authority_stops_the_run_and_says_how_to_find_one(tmp_path, monkeypatch):
+    external = _external(tmp_path, "b1_", "New_Statistical", "LTLA")
+    out = tmp_path / "out"
+    for code, hint in (("E10000023", "use E06000065"),  # North Yorkshire before 2023
+                       ("E07000234", "use E10000034"),  # a district of Worcestershire
+                       ("E99999999", "safeguarding authorities --search")):
+        monkeypatch.setenv("SAFEGUARDING_AUTHORITY", code)
+        with pytest.raises(ETLError) as err:
+            run(config.settings().raw_dir, out, external=external)
+        assert [p.path for p in err.value.problems] == ["SAFEGUARDING_AUTHORITY"]
+        assert hint in str(err.value) and code in str(err.value)
+        assert not out.exists()
 
 
 def test_without_a_dfe_folder_the_report_tables_are_still_built(tmp_path, capsys):
@@ -341,7 +370,7 @@ def good(tmp_path):
 
 
 def _cli(external: Path, out: Path) -> int:
-    return main(["--raw", str(config.raw_dir()), "--out", str(out), "--external",
+    return main(["--raw", str(config.settings().raw_dir), "--out", str(out), "--external",
                  str(external), "--quiet"])
 
 

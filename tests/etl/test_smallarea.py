@@ -26,7 +26,7 @@ from etl.smallareas.extract import read_extracts
 from etl.smallareas.sample import synthetic_extract
 
 DUDLEY, WORCS = "E08000027", "E10000034"
-EXTERNAL = config.external_dir()
+EXTERNAL = config.settings().external_dir
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_geoparquet_is_a_simplified_valid_coverage(processed):
                   for g in [gpd.read_file(p) for p in
                             sorted((EXTERNAL / "boundaries").glob("lsoa11_E0*.geojson"))
                             if any(d in p.name for d in load_authorities(
-                                config.raw_dir())[code].districts)])
+                                config.settings().raw_dir)[code].districts)])
         assert shapely.get_num_coordinates(lsoas.geometry.values).sum() < 0.95 * raw
 
 
@@ -261,7 +261,7 @@ def test_other_authorities_and_blank_lsoas_are_left_out_and_reported(tmp_path, r
 
 
 def test_soa_numbers_that_two_lsoas_share_must_be_given_in_full(tmp_path, ref):
-    worcs = for_authority(ref, load_authorities(config.raw_dir())[WORCS].districts)
+    worcs = for_authority(ref, load_authorities(config.settings().raw_dir)[WORCS].districts)
     shared = worcs["soa_number"][worcs["soa_number"].duplicated()].iloc[0]
     path = _extract(tmp_path, f"child_id,soa,measure,start_date\nA,{shared},"
                     "cp_plan_started,2022-05-01\n")
@@ -282,7 +282,7 @@ def test_records_never_reach_the_output_and_bad_extracts_change_nothing(tmp_path
     with pytest.MonkeyPatch.context() as mp:
         for k, v in env.items():
             mp.setenv(k, v)
-        summary, _ = run(config.raw_dir(), out, external=EXTERNAL)
+        summary, _ = run(config.settings().raw_dir, out, external=EXTERNAL)
         info = summary["small_areas"][DUDLEY]
         assert info["synthetic"] is False and info["records"] == len(sample)
         assert summary["small_areas"][WORCS]["synthetic"] is True
@@ -294,7 +294,7 @@ def test_records_never_reach_the_output_and_bad_extracts_change_nothing(tmp_path
         with open(local / DUDLEY / "extract.csv", "a", encoding="utf-8") as f:
             f.write("X,E01009889,cp_plan_started,2022-05-01,,01/02/2010\n")
         with pytest.raises(ETLError):
-            run(config.raw_dir(), out, external=EXTERNAL)
+            run(config.settings().raw_dir, out, external=EXTERNAL)
         assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
@@ -306,7 +306,7 @@ def test_a_users_population_file_replaces_the_iod_denominator(tmp_path, dudley):
         local / DUDLEY / "population.csv", index=False)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SAFEGUARDING_LOCAL_DIR", str(local))
-        summary, _ = run(config.raw_dir(), tmp_path / "out", external=EXTERNAL)
+        summary, _ = run(config.settings().raw_dir, tmp_path / "out", external=EXTERNAL)
     assert summary["small_areas"][DUDLEY]["denominator"].startswith("children aged 0–17")
     table = pd.read_parquet(tmp_path / "out" / "smallarea.parquet")
     mine = table[(table["authority_code"] == DUDLEY) & (table["geographic_level"] == "lsoa")]
@@ -329,7 +329,7 @@ def test_boundaries_download_from_a_portal_then_import(tmp_path, ref):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        authority = load_authorities(config.raw_dir())[WORCS]
+        authority = load_authorities(config.settings().raw_dir)[WORCS]
         external = tmp_path / "external"
         url = f"http://127.0.0.1:{server.server_port}/lsoa11_{{district}}.geojson"
         written = download(authority, external, {}, url=url)
@@ -338,7 +338,7 @@ def test_boundaries_download_from_a_portal_then_import(tmp_path, ref):
         expected = for_authority(ref, authority.districts)
         shapes, vintage, _ = read_lsoas(external, authority, expected)
         assert len(shapes) == 364 and vintage == "2011"
-        missing = load_authorities(config.raw_dir())[DUDLEY]
+        missing = load_authorities(config.settings().raw_dir)[DUDLEY]
         with pytest.raises(ETLError) as err:
             download(missing, tmp_path / "other", {}, url=url.replace("lsoa11_", "nothing_"))
         assert "download failed" in str(err.value)
