@@ -21,7 +21,7 @@ from etl.geo.districts import FILE as BOUNDARY_FILE
 from etl.geo.districts import import_boundaries
 from etl.geo.lsoa import geoparquet
 from etl.io.atomic import write_all
-from etl.official.releases import Official, import_releases, release_files
+from etl.official.importer import Official, import_releases, release_files
 from etl.profile import UnknownAuthority, resolve
 from etl.reports.checks import FLAG_COLUMNS, load_checks, validate
 from etl.reports.derive import derive

@@ -30,7 +30,7 @@ import json, sys, time
 from pathlib import Path
 from etl import config
 from etl.reports.registry import load_registry
-from etl.official.releases import import_releases
+from etl.official.importer import import_releases
 start = time.perf_counter()
 registry = load_registry(config.settings().raw_dir)
 result = import_releases(Path(sys.argv[1]), registry, config.settings().raw_dir / "measures.csv")

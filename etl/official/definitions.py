@@ -1,0 +1,165 @@
+"""What the ETL knows of each official release: how to recognise it and what to take from it.
+
+An ``Item`` is one measure made from a release's columns; a ``Release`` is one kind of
+Explore Education Statistics (EES) file, recognised by its columns (``signature``), never
+by its name. ``RELEASES`` lists every kind the ETL reads; a new measure from a known
+release is one more ``Item`` here (and a row in ``data/raw/measures.csv``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SYMBOLS = ("c", "k", "low", "u", "x", "z")
+"""Suppression and GSS symbols an EES cell may hold instead of a number."""
+
+EES_REQUIRED = ("time_period", "time_identifier", "geographic_level")
+EES_PLACES = ("region_code", "region_name", "old_la_code", "new_la_code", "la_name")
+LEVELS = {"National": "national", "Regional": "regional", "Local authority": "local_authority"}
+ENGLAND_CODE, ENGLAND_NAME = "E92000001", "England"
+POPULATION_MEASURE = "dfe_population_0_17"
+PER = 10_000
+MAX_PROBLEMS_PER_COLUMN = 10
+
+
+@dataclass(frozen=True)
+class Item:
+    """One measure made from a release's columns.
+
+    ``kind`` is ``count`` (the column as published), ``percent`` (the
+    ``published`` column, or ``100 × sum(columns) / sum(denominator)`` when
+    the release publishes none) or ``rate`` (the count in ``columns[0]`` per
+    10,000 children aged 0 to 17, checked against ``published`` if given).
+    ``when`` keeps only rows whose column holds that value. ``lait`` is the
+    LAIT indicator (``Measure_short``) for the same thing, whose polarity
+    measures.csv should agree with.
+    """
+
+    measure: str
+    kind: str
+    columns: tuple[str, ...]
+    denominator: tuple[str, ...] = ()
+    published: str | None = None
+    decimals: int = 1
+    snapshot: bool = False
+    when: tuple[str, str] | None = None
+    lait: str | None = None
+
+    @property
+    def unit(self) -> str:
+        return {"count": "count", "percent": "percent", "rate": "rate_per_10000"}[self.kind]
+
+    def needs(self) -> list[str]:
+        cols = [*self.columns, *self.denominator]
+        if self.published:
+            cols.append(self.published)
+        if self.when:
+            cols.append(self.when[0])
+        return cols
+
+
+@dataclass(frozen=True)
+class Release:
+    """One kind of EES file: how to recognise it and what to take from it."""
+
+    key: str
+    title: str
+    publication: str
+    source_id: str
+    dataset: str
+    signature: tuple[str, ...]
+    items: tuple[Item, ...]
+    mid_year: bool = False  # ONS estimates: time_period is the mid-year (30 June)
+
+    def matches(self, header: set[str]) -> bool:
+        return set(self.signature) <= header
+
+    def describe(self) -> str:
+        return f"{self.title} (columns {', '.join(self.signature)})"
+
+CIN = "Characteristics of children in need (DfE)"
+CLA = "Children looked after in England including adoptions (DfE)"
+LOOKED_AFTER = "Children looked after on 31 March each year"
+STARTED = "Children starting to be looked after each year"
+CEASED = "Children ceasing to be looked after each year"
+DURATIONS = ("Duration_0-10_days", "Duration_11-15_days", "Duration_16-20_days",
+             "Duration_21+_days")
+
+RELEASES: tuple[Release, ...] = (
+    Release("children_in_need", "Children in need (b1)", CIN, "dfe_children_in_need",
+            "dfe_children_in_need", ("At31_episodes", "Started_episodes"), (
+                Item("dfe_cin_at_31_march", "count", ("At31_episodes",), snapshot=True),
+                Item("dfe_cin_rate_per_10000", "rate", ("At31_episodes",), snapshot=True,
+                     lait="CIN"),
+                Item("dfe_cin_episodes_started", "count", ("Started_episodes",)),
+                Item("dfe_cin_in_year", "count", ("Anypoint_child",)),
+            )),
+    Release("referrals", "Referrals and re-referrals (c1)", CIN, "dfe_children_in_need",
+            "dfe_referrals", ("referral_count", "rereferral_count"), (
+                Item("dfe_referrals", "count", ("referral_count",), lait="CPP_Total_NumRef"),
+                Item("dfe_referrals_rate_per_10000", "rate", ("referral_count",),
+                     lait="CPP_Total_Rateper10,000"),
+                Item("dfe_rereferrals_pct", "percent", ("rereferral_count",),
+                     ("referral_count",), published="rereferral_percent", lait="ReReferral"),
+                Item("dfe_referrals_nfa_pct", "percent", ("no_further_action_count",),
+                     ("referral_count",), published="no_further_action_percent",
+                     lait="CIN_Refferals_NFA"),
+                Item("dfe_referrals_not_in_need_pct", "percent", ("not_in_need_count",),
+                     ("referral_count",), published="not_in_need_percent",
+                     lait="Referrals_AssessedNotNeed"),
+            )),
+    Release("s47", "Section 47 enquiries and initial child protection conferences (c4)", CIN,
+            "dfe_children_in_need", "dfe_s47_icpcs", ("Section47", "ICPC"), (
+                Item("dfe_s47_enquiries", "count", ("Section47",)),
+                Item("dfe_s47_rate_per_10000", "rate", ("Section47",), lait="Section_47"),
+                Item("dfe_icpcs", "count", ("ICPC",)),
+                Item("dfe_icpc_rate_per_10000", "rate", ("ICPC",), lait="ISCP_Conf"),
+                Item("dfe_icpc_within_15_days_pct", "percent", DURATIONS[:2], DURATIONS,
+                     lait="CP_conf_15days"),
+            )),
+    Release("cp_subsequent", "Child protection plans starting, second or subsequent (d3)", CIN,
+            "dfe_children_in_need", "dfe_cp_plans", ("CPP_start", "CPP_subsequent"), (
+                Item("dfe_cp_plans_started", "count", ("CPP_start",), lait="CPP_Abuse"),
+                Item("dfe_cp_plans_started_rate_per_10000", "rate", ("CPP_start",),
+                     lait="CPP_Abuse_Rate"),
+                Item("dfe_cp_plans_subsequent_pct", "percent", ("CPP_subsequent",),
+                     ("CPP_start",), published="CPP_subsequent_percent", lait="PrevRegCPR"),
+            )),
+    Release("cp_at_31_march", "Child protection plans at 31 March by length (d5)", CIN,
+            "dfe_children_in_need", "dfe_cp_plans", ("CPP_At31", "2_years_or_more"), (
+                Item("dfe_cp_plans_at_31_march", "count", ("CPP_At31",), snapshot=True),
+                Item("dfe_cp_plans_at_31_march_rate_per_10000", "rate", ("CPP_At31",),
+                     snapshot=True, lait="CPP_rate"),
+                Item("dfe_cp_plans_2_years_or_more_pct", "percent", ("2_years_or_more",),
+                     ("CPP_At31",), published="2_years_or_more_percent", snapshot=True,
+                     lait="CPPlans2yrsActive"),
+            )),
+    Release("children_looked_after", "Children looked after: numbers and rates", CLA,
+            "dfe_children_looked_after", "dfe_children_looked_after",
+            ("population_type", "children_count"), (
+                Item("dfe_cla_at_31_march", "count", ("children_count",), snapshot=True,
+                     when=("population_type", LOOKED_AFTER), lait="LACnum"),
+                Item("dfe_cla_rate_per_10000", "rate", ("children_count",), snapshot=True,
+                     when=("population_type", LOOKED_AFTER), published="rate_per_10000",
+                     decimals=0, lait="LAC"),
+                Item("dfe_cla_started", "count", ("children_count",),
+                     when=("population_type", STARTED), lait="LACnum_Start"),
+                Item("dfe_cla_started_rate_per_10000", "rate", ("children_count",),
+                     when=("population_type", STARTED), published="rate_per_10000",
+                     decimals=0, lait="LAC_Start_Rate"),
+                Item("dfe_cla_ceased", "count", ("children_count",),
+                     when=("population_type", CEASED), lait="LACceased"),
+                Item("dfe_cla_ceased_rate_per_10000", "rate", ("children_count",),
+                     when=("population_type", CEASED), published="rate_per_10000",
+                     decimals=0, lait="LAC_Cease_Rate"),
+            )),
+    Release("population", "ONS mid-year population estimates, children aged 0 to 17",
+            "ONS mid-year population estimates (as published by DfE)", "ons_population",
+            "dfe_population", ("age_group", "population_estimate"), (
+                Item(POPULATION_MEASURE, "count", ("population_estimate",), snapshot=True,
+                     when=("age_group", "Children aged 0 to 17 years")),
+            ), mid_year=True),
+)
+
+NEIGHBOURS_TITLE = "DfE statistical neighbour groupings"
+LOOKUP_TITLE = "ONS lower- to upper-tier local authority lookup"
