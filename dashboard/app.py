@@ -1,36 +1,26 @@
-"""The Dash application: ``create_app()`` for tests and servers, ``server`` for gunicorn.
+"""The Dash application, made by ``create_app()``: nothing is built when this is imported.
 
-Besides the pages: optional sign-in (``auth``), security headers and error pages
-(``security``), the health check ``/healthz`` (``health``) and the download routes."""
+Servers make it once (``dashboard.wsgi`` for gunicorn, ``safeguarding serve`` for the
+development server). The pages come from ``dashboard/pages/`` (Dash's page registry, which
+also gives the navigation); besides them the app has optional sign-in, security headers
+and error pages, the health check and the download routes (``dashboard.server``).
+"""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import dash
 from dash import Dash, dcc, html
 
-from dashboard.exports import packs
+from dashboard import store
+from dashboard.ids import App, Page
 from dashboard.server import auth, callback_cache, health, routes, security
-from dashboard.store import files as data
 from dashboard.ui.text import LICENCE
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
-NAV = [
-    ("/", "Overview"),
-    ("/contacts", "Contacts & referrals"),
-    ("/section-47", "Section 47 & conferences"),
-    ("/child-protection-plans", "Child protection plans"),
-    ("/children-in-care", "Children in care"),
-    ("/racist-incidents", "Racist incidents"),
-    ("/training", "Training"),
-    ("/section-11", "Section 11 audit"),
-    ("/benchmarking", "Benchmarking"),
-    ("/maps", "Small-area maps"),
-    ("/about", "About the data"),
-    ("/pack", "Committee pack"),
-]
-
 
 # Dash's own page shell, with the language set and its scripts outside a <footer>
 # (a second footer landmark confuses screen readers).
@@ -55,20 +45,26 @@ INDEX = """<!DOCTYPE html>
 
 def _footer() -> html.Footer:
     try:
-        built = data.build_info()["built_at"].replace("T", " ")[:16]
+        built = store.build_info()["built_at"].replace("T", " ")[:16]
         official = (" and the Department for Education's official statistics"
-                    if data.build_info().get("releases") else "")
+                    if store.build_info().get("releases") else "")
         when = (f"Data built {built} UTC from the partnership's published annual reports"
                 f"{official}.")
-    except data.DataUnavailable:
+    except store.DataUnavailable:
         when = "The processed data has not been built yet: run make etl."
     return html.Footer([html.P(when), html.P(LICENCE)], className="site-footer")
 
 
+def navigation() -> list[tuple[str, str]]:
+    """``(address, name)`` of every page, in order: from Dash's page registry."""
+    pages = sorted(dash.page_registry.values(), key=lambda p: p.get("order", 0))
+    return [(p["relative_path"], p["name"]) for p in pages]
+
+
 def _nav_label(href: str, label: str):
-    if href != "/pack":
+    if href != Page.PACK.path:
         return label
-    return [label, html.Span(id="pack-count")]  # " (3)": filled from the basket
+    return [label, html.Span(id=App.PACK_COUNT)]  # " (3)": filled from the basket
 
 
 def _header_extra() -> list:
@@ -79,29 +75,33 @@ def _header_extra() -> list:
 
 def _layout() -> html.Div:
     return html.Div([
-        dcc.Location(id="url", refresh="callback-nav"),
-        html.A("Skip to main content", href="#main", className="skip-link"),
+        dcc.Location(id=App.URL, refresh="callback-nav"),
+        html.A("Skip to main content", href=f"#{App.MAIN}", className="skip-link"),
         html.Header([
-            html.P("Dudley Safeguarding Children Partnership", className="site-name"),
+            html.P(store.profile().partnership, className="site-name"),
             html.Nav(html.Ul([html.Li(dcc.Link(_nav_label(href, label), href=href))
-                              for href, label in NAV]), **{"aria-label": "Themes"}),
+                              for href, label in navigation()]),
+                     **{"aria-label": "Themes"}),
             *_header_extra(),
         ], className="site-header"),
         # The committee pack basket: chart ids and states, kept for this browser tab.
-        dcc.Store(id="pack-basket", storage_type="session"),
-        html.Main(dash.page_container, id="main", tabIndex="-1"),
+        dcc.Store(id=App.PACK_BASKET, storage_type="session"),
+        html.Main(dash.page_container, id=App.MAIN, tabIndex="-1"),
         _footer(),
     ], className="page")
 
 
 def create_app() -> Dash:
+    """The app for the configured authority. Raises ``etl.profile.UnknownAuthority``
+    (saying how to find the right code) when the data does not know it."""
+    profile = store.profile()
     app = Dash(
         __name__,
         use_pages=True,
         pages_folder=str(HERE / "pages"),
         assets_folder=str(HERE / "assets"),
         serve_locally=True,
-        title="Safeguarding children in Dudley",
+        title=profile.title,
         update_title=None,
         suppress_callback_exceptions=True,
     )
@@ -112,16 +112,12 @@ def create_app() -> Dash:
     health.register(app.server)
     callback_cache.register(app.server)  # after sign-in, so a viewer's scope is known
     routes.register(app.server)
-    packs.register_routes(app.server)
+    log.info("Dashboard for %s (%s)", profile.name, profile.code)
     return app
 
 
-app = create_app()
-server = app.server
-
-
-def set_up() -> None:
+def set_up(app: Dash) -> None:
     """Finish Dash's set-up now, with one request made alone. Dash sets itself up on its
     first request, and two threads doing that at once can fail ("dictionary changed size
     during iteration"): servers call this before they take requests."""
-    server.test_client().get("/_dash-layout")
+    app.server.test_client().get("/_dash-layout")

@@ -1,83 +1,74 @@
 """Official statistics beside the annual reports' figures on the theme pages.
 
-Each theme page can register a chart that continues one of its measures with the
-DfE series for Dudley, the West Midlands and England, so a reader sees the
-reports' years and the official years on one line, with the change of source marked.
+A theme page can register a chart that continues one of its report measures with the DfE
+series for the authority, its region and England, so a reader sees the reports' years and
+the official years on one line, with the change of source marked. For an authority whose
+reports are not in the data the chart is the official series alone.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import figures
-from dashboard.charts import ChartResult, chart, periods_of, source_of
-from dashboard.store import files as data
-from dashboard.ui.pagekit import year_ending_march
+from dashboard import figures, store
+from dashboard.charts.registry import ChartResult, chart, periods_of, source_of
+from dashboard.store.series import year_ending_march
 from dashboard.words import format as fmt
 from dashboard.words import summaries
 
-AREAS = ["E08000027", "E12000005", "E92000001"]
+REPORT_NOTE = ("Dotted lines with crosses are the annual reports' own figures; solid lines "
+               "are the Department for Education's official statistics, worked out the same "
+               "way for every authority. Where both give a year, both are shown.")
+OFFICIAL_NOTE = ("The Department for Education's official statistics, worked out the same "
+                 "way for every authority.")
 
 
-def combined(report: tuple[str, str], official: tuple[str, str],
-             areas: list[str] | None = None) -> pd.DataFrame:
-    """The report's rows and the official rows for the same thing, one line per area."""
-    areas = areas or AREAS
-    ours = data.select(report[0], report[1], areas=areas)
-    theirs = data.select(official[0], official[1], areas=areas)
+def combined(report: tuple[str, str], official: tuple[str, str]) -> pd.DataFrame:
+    """The report's rows and the official rows for the same thing, one line per area (the
+    authority, its region and England); ``variant`` marks the reports' rows."""
+    areas = store.compared_codes()
+    ours = store.select(report[0], report[1], areas=areas)
+    theirs = store.select(official[0], official[1], areas=areas)
     theirs = theirs[[c for c in ours.columns if c in theirs.columns]]
-    ours = year_ending_march(ours).assign(series=lambda f: f["area_name"] + " (annual report)")
-    theirs = year_ending_march(theirs).assign(series=lambda f: f["area_name"])
+    ours = year_ending_march(ours).assign(
+        series=lambda f: f["area_name"] + " (annual report)", variant="report")
+    theirs = year_ending_march(theirs).assign(series=lambda f: f["area_name"],
+                                              variant="official")
     both = pd.concat([theirs, ours], ignore_index=True)
-    return both.sort_values(["area_code", "period_start"]).reset_index(drop=True)
-
-
-def release_source(dataset: str, unit: str) -> str:
-    """One short source line for a release: its title and file, and how rates were made."""
-    tables = data.tables()
-    rows = tables[tables["dataset"] == dataset]
-    if rows.empty:
-        return "Department for Education official statistics"
-    text = "; ".join(f"{row['source_title']}, {row['file'].split('/')[-1]}"
-                     for _, row in rows.iterrows())
-    if unit == "rate_per_10000":
-        text += ("; rates worked out per 10,000 children aged 0 to 17 from ONS mid-year "
-                 "population estimates for the year before")
-    return text
+    order = {"authority": 0, "region": 1, "england": 2}
+    both["_order"] = both["role"].map(order).fillna(9) + (both["variant"] == "report") * 0.5
+    both = both.sort_values(["_order", "period_start"], kind="stable")
+    return both.drop(columns="_order").reset_index(drop=True)
 
 
 def register(page: str, chart_id: str, name: str, report: tuple[str, str],
-             official: tuple[str, str], areas: list[str] | None = None) -> None:
-    """Add the combined chart to ``page``."""
+             official: tuple[str, str]) -> None:
+    """Add the combined chart of ``report`` (dataset, measure) and ``official`` to ``page``."""
 
-    @chart(chart_id, page, name)
+    @chart(chart_id, page, name, official=True)
     def build(state: dict) -> ChartResult:
-        rows = combined(report, official, areas)
-        info = data.measure(report[1])
-        order = {n: i for i, n in enumerate(["Dudley", "West Midlands", "England"])}
-        rows["order"] = rows["area_name"].map(order).fillna(9) + rows["series"].str.endswith(
-            ")") * 0.5
-        rows = rows.sort_values(["order", "period_start"]).drop(columns="order")
+        me = store.profile()
+        rows = combined(report, official)
+        info = store.measure(official[1])
         fig = figures.trend(rows, series="series")
-        first_official = rows[rows["measure"] == official[1]]["period"]
         notes = []
-        if not first_official.empty:
-            start = rows.loc[rows["measure"] == official[1], "period_start"].min()
+        first_official = rows[rows["variant"] == "official"]
+        has_report = (rows["variant"] == "report").any()
+        if has_report and not first_official.empty:
+            start = first_official["period_start"].min()
             label = rows.loc[rows["period_start"] == start, "period"].iloc[0]
             fig.add_vline(x=label, line={"color": "#595959", "dash": "dot", "width": 1})
             fig.add_annotation(x=label, y=1, yref="paper", text="DfE statistics from here",
                                showarrow=False, xanchor="left", yanchor="bottom",
                                font={"size": 12, "color": "#595959"})
-            notes.append("Dotted lines with crosses are the annual reports' own figures; "
-                         "solid lines are the Department for Education's official "
-                         "statistics, worked out the same way for every authority. Where "
-                         "both give a year, both are shown.")
-        dudley = rows[(rows["area_code"] == AREAS[0]) & (rows["measure"] == official[1])]
-        if dudley.empty:
-            dudley = rows[rows["area_code"] == AREAS[0]]
-        title = summaries.trend(dudley, f"{info['label']} in Dudley")
-        source = "; ".join([source_of(rows[rows["measure"] == report[1]]),
-                            release_source(official[0], info["unit"])])
-        return ChartResult(fig, rows.drop(columns="series"), title,
+        notes.append(REPORT_NOTE if has_report else OFFICIAL_NOTE)
+        mine = rows[(rows["role"] == "authority") & (rows["variant"] == "official")]
+        if mine.empty:
+            mine = rows[rows["role"] == "authority"]
+        title = summaries.trend(mine, f"{info['label']} in {me.name}")
+        sources = [store.release_source(official[0], info["unit"])]
+        if has_report:
+            sources.insert(0, source_of(rows[rows["variant"] == "report"]))
+        return ChartResult(fig, rows.drop(columns=["series", "variant"]), title,
                            f"{info['label']} ({fmt.unit_label(info['unit'])}), "
-                           f"{periods_of(rows)}", source, notes)
+                           f"{periods_of(rows)}", "; ".join(sources), notes)

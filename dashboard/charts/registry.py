@@ -57,13 +57,24 @@ class ChartResult:
                                   self.notes)
 
 
+Choices = tuple[str, ...] | Callable[[], tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class Chart:
     id: str
     page: str
     name: str
     build: Callable[[dict], ChartResult]
-    options: dict[str, tuple[str, ...]]  # state key → allowed values, the first the default
+    choices: dict[str, Choices]  # state key → allowed values (or a function giving them)
+    official: bool = False  # drawn from the official statistics (for any authority)
+
+    @property
+    def options(self) -> dict[str, tuple[str, ...]]:
+        """State key → allowed values, the first the default. Choices that depend on the
+        data (the years a report covers, say) are worked out now, from the data."""
+        return {key: tuple(allowed() if callable(allowed) else allowed)
+                for key, allowed in self.choices.items()}
 
     def state(self, raw: dict | None) -> dict:
         """Keep only known keys with allowed values; fill defaults."""
@@ -78,11 +89,20 @@ class Chart:
 REGISTRY: dict[str, Chart] = {}
 
 
-def chart(chart_id: str, page: str, name: str,
-          options: dict[str, tuple[str, ...]] | None = None):
-    """Register a chart builder under a stable id."""
+def chart(chart_id: str, page: str, name: str, options: dict[str, Choices] | None = None,
+          official: bool = False):
+    """Register a chart builder under a stable id (it must start with its page's name).
+
+    ``options`` gives each choice's allowed values, or a function of no arguments that
+    returns them from the data; a function must always return at least one value.
+    ``official``: the chart is drawn from the official statistics alone, so it is shown
+    for any authority, whether or not its annual reports are in the data."""
+    if not chart_id.startswith(f"{page}-"):
+        raise ValueError(f"chart id {chart_id!r} does not start with its page {page!r}")
+
     def register(fn: Callable[[dict], ChartResult]) -> Callable[[dict], ChartResult]:
-        REGISTRY[chart_id] = Chart(chart_id, page, name, fn, dict(options or {}))
+        REGISTRY[str(chart_id)] = Chart(str(chart_id), str(page), name, fn,
+                                        dict(options or {}), official)
         return fn
     return register
 

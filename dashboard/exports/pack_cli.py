@@ -1,8 +1,8 @@
-"""``python -m dashboard.exports.pack_cli``: write a committee pack (Word, PowerPoint, PDF).
+"""``safeguarding pack``: write a committee pack (Word, PowerPoint, PDF) to files.
 
-    python -m dashboard.exports.pack_cli --preset annual-report --out packs/
-    python -m dashboard.exports.pack_cli --chart cp-trend --chart "cp-category;show=shares" \\
-        --period 2011-12 --format docx pptx pdf
+    safeguarding pack --preset annual-report --out packs/
+    safeguarding pack --chart child-protection-plans-trend \\
+        --chart "child-protection-plans-category;show=shares" --format docx pptx pdf
 """
 
 from __future__ import annotations
@@ -15,17 +15,19 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dashboard.exports.pack_cli",
+        prog="safeguarding pack",
         description="Write a committee pack of dashboard charts as Word, PowerPoint or PDF.")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--preset", choices=["themes", "annual-report"],
                        help="themes: the first chart of each theme page; annual-report: "
                             "every chart on every theme page")
     which.add_argument("--chart", action="append", metavar="ID[;KEY=VALUE...]",
-                       help="a chart id with optional choices, e.g. 'cp-category;show=shares' "
-                            "(repeat for more, in order)")
+                       help="a chart id with optional choices, e.g. "
+                            "'child-protection-plans-category;show=shares' (repeat for more, "
+                            "in order; --list lists them)")
     which.add_argument("--list", action="store_true", help="list the chart ids and exit")
-    parser.add_argument("--authority", default=None, help="printed on the cover (Dudley)")
+    parser.add_argument("--authority", default=None,
+                        help="printed on the cover (default: the configured authority)")
     parser.add_argument("--period", default=None,
                         help="printed on the cover (default: the latest year in the figures)")
     parser.add_argument("--title", default=None, help="the pack's title")
@@ -36,8 +38,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="file name without extension (default: pack-PRESET-DATE)")
     args = parser.parse_args(argv)
 
-    from dashboard.exports import images as export
-    from dashboard.exports import packs
+    from dashboard.exports import images, packs
 
     if args.list:
         for page, charts in packs.theme_pages():
@@ -51,17 +52,16 @@ def main(argv: list[str] | None = None) -> int:
             items = packs.preset_items(args.preset)
         else:
             items = packs.decode_items(",".join(args.chart))
-        title = packs.clean_label(args.title, "title") or (
-            packs.PRESETS[args.preset] if args.preset else packs.CUSTOM_TITLE)
+        title = packs.clean_label(args.title, "title") or packs.title_for(args.preset)
         period = packs.clean_label(args.period, "period")
-        authority = packs.clean_label(args.authority, "authority") or packs.AUTHORITY
+        authority = packs.clean_label(args.authority, "authority")
     except packs.PackError as err:
         parser.error(str(err))
     name = args.name or packs.download_name(args.preset, "x").removesuffix(".x")
     if "/" in name or name.startswith("."):
         parser.error("--name is a file name, not a path")
 
-    export.warm_up().join()
+    images.start_renderer()
     start = time.perf_counter()
     try:
         files = packs.build(items, tuple(dict.fromkeys(args.formats)), title=title,

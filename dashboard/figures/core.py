@@ -52,7 +52,7 @@ def trend(frame: pd.DataFrame, series: str = "area_name", unit: str | None = Non
     crowded = len(periods) * n_series > 24  # then label only each line's last point
     for i, (name, rows) in enumerate(frame.groupby(series, sort=False)):
         rows = rows.dropna(subset=["value"]).sort_values("period_start")
-        s = theme.style(i, str(name))
+        s = theme.series_style(i, rows)
         labels = [fmt.short(v, unit) for v in rows["value"]]
         if crowded:
             labels = [""] * (len(labels) - 1) + labels[-1:]
@@ -165,7 +165,7 @@ def bars(frame: pd.DataFrame, category: str, series: str | None = None,
     groups = frame.groupby(series, sort=False) if series else [("", frame)]
     for i, (name, rows) in enumerate(groups):
         rows = rows.set_index(category).reindex(order).reset_index()
-        s = theme.style(i, str(name))
+        s = theme.series_style(i, rows)
         values = rows["value"]
         axis = {"y": rows[category], "x": values} if horizontal else {"x": rows[category],
                                                                        "y": values}

@@ -21,11 +21,14 @@ PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon"]
 
-# Comparators keep one look everywhere: the partnership first and strongest.
-AREA_STYLE = {
-    "Dudley": {"color": "#0072B2", "dash": "solid", "symbol": "circle", "pattern": ""},
-    "West Midlands": {"color": "#D55E00", "dash": "dash", "symbol": "square", "pattern": "/"},
-    "England": {"color": "#000000", "dash": "dot", "symbol": "diamond", "pattern": "."},
+# Compared areas keep one look everywhere, by their role: the partnership's authority
+# first and strongest, then its statistical neighbours, its region and England.
+ROLE_STYLE = {
+    "authority": {"color": "#0072B2", "dash": "solid", "symbol": "circle", "pattern": ""},
+    "neighbours": {"color": "#009E73", "dash": "dashdot", "symbol": "triangle-up",
+                   "pattern": "x"},
+    "region": {"color": "#D55E00", "dash": "dash", "symbol": "square", "pattern": "/"},
+    "england": {"color": "#000000", "dash": "dot", "symbol": "diamond", "pattern": "."},
 }
 
 # Words and colours for a change, by the measure's polarity.
@@ -44,15 +47,29 @@ S11_BANDS = [
 MISSING = "#ffffff"
 
 
-def style(index: int, name: str | None = None) -> dict:
-    """Colour, dash, marker symbol and bar pattern for the n-th series (or a named area)."""
-    if name in AREA_STYLE:
-        return AREA_STYLE[name]
-    base, _, kind = (name or "").partition(" (")
-    if base in AREA_STYLE and kind:  # e.g. "Dudley (annual report)": same colour, other marks
-        return {**AREA_STYLE[base], "dash": "dot", "symbol": "x", "pattern": "x"}
+def style(index: int, role: str | None = None, variant: str | None = None) -> dict:
+    """Colour, dash, marker symbol and bar pattern for the n-th series, or for a compared
+    area by its role; ``variant="report"`` (the annual reports' own figures beside the
+    official ones) keeps the role's colour with other marks."""
+    if role in ROLE_STYLE:
+        if variant == "report":
+            return {**ROLE_STYLE[role], "dash": "dot", "symbol": "x", "pattern": "x"}
+        return ROLE_STYLE[role]
     return {"color": SERIES[index % len(SERIES)], "dash": DASHES[index % len(DASHES)],
             "symbol": SYMBOLS[index % len(SYMBOLS)], "pattern": PATTERNS[index % len(PATTERNS)]}
+
+
+def series_style(index: int, rows) -> dict:
+    """The style of one series of a frame: by the ``role`` (and ``variant``) its rows
+    carry when they are a compared area, by position otherwise."""
+    role = variant = None
+    if "role" in rows.columns and len(rows):
+        roles = set(rows["role"].dropna())
+        role = roles.pop() if len(roles) == 1 else None
+    if "variant" in rows.columns and len(rows):
+        variants = set(rows["variant"].dropna())
+        variant = variants.pop() if len(variants) == 1 else None
+    return style(index, role or None, variant or None)
 
 
 TEMPLATE = go.layout.Template(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from dashboard.store import files as data
+from dashboard import store as data
 from dashboard.ui.text import BOUNDARIES, LICENCE
 from dashboard.words import format as fmt
 

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from dashboard import figures
-from dashboard.charts import ChartResult, chart, official, periods_of
+from dashboard import store as data
+from dashboard.charts import ChartResult, chart, periods_of
 from dashboard.figures import theme
-from dashboard.store import files as data
 from dashboard.ui.components import radio
 from dashboard.ui.pagekit import interactive, state_from_query
 from dashboard.ui.pagekit import layout as page_layout
@@ -20,6 +20,7 @@ from etl.geo import districts as boundaries
 from etl.official import statistics as stats
 
 PAGE = "benchmarking"
+DATASET = "benchmarking"
 dash.register_page(__name__, path="/benchmarking", name="Benchmarking",
                    title="Benchmarking with official statistics", order=8)
 
@@ -97,7 +98,7 @@ def _series(slug: str) -> tuple[pd.DataFrame, pd.Series]:
     return rows, data.measure(measure)
 
 
-@chart("bm-trend", PAGE, "Trend against neighbours, region and England",
+@chart("benchmarking-trend", PAGE, "Trend against neighbours, region and England",
        options={"indicator": OPTIONS["indicator"]})
 def bm_trend(state: dict) -> ChartResult:
     rows, info = _series(state["indicator"])
@@ -126,12 +127,12 @@ def bm_trend(state: dict) -> ChartResult:
     return ChartResult(fig, shown.drop(columns=["order"]), title,
                        f"{info['label']} ({fmt.unit_label(info['unit'])}), "
                        f"{periods_of(shown)}",
-                       official.release_source(INDICATORS[state["indicator"]][0], info["unit"]),
+                       data.release_source(INDICATORS[state["indicator"]][0], info["unit"]),
                        [SIGNIFICANCE_NOTE, "The neighbours' line combines the ten statistical "
                         "neighbours' children and events into one rate."])
 
 
-@chart("bm-ranked", PAGE, "Every authority ranked",
+@chart("benchmarking-ranked", PAGE, "Every authority ranked",
        options={"indicator": OPTIONS["indicator"], "scope": OPTIONS["scope"]})
 def bm_ranked(state: dict) -> ChartResult:
     rows, info = _series(state["indicator"])
@@ -160,7 +161,7 @@ def bm_ranked(state: dict) -> ChartResult:
     return ChartResult(fig, las, title,
                        f"{info['label']} ({fmt.unit_label(info['unit'])}), "
                        f"{periods_of(las)}, local authorities {where}",
-                       official.release_source(INDICATORS[state["indicator"]][0], info["unit"]),
+                       data.release_source(INDICATORS[state["indicator"]][0], info["unit"]),
                        ["The dashed line is England's figure."])
 
 
@@ -171,7 +172,7 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-@chart("bm-grid", PAGE, "All indicators at a glance")
+@chart("benchmarking-grid", PAGE, "All indicators at a glance")
 def bm_grid(state: dict) -> ChartResult:
     me = _authority()
     codes = neighbour_codes()
@@ -186,7 +187,7 @@ def bm_grid(state: dict) -> ChartResult:
         england = at[at["area_code"] == ENGLAND]
         bench = float(england["value"].iloc[0]) if len(england) else np.nan
         label = f"{info['label']} ({period})"
-        sources.append(official.release_source(INDICATORS[slug][0], info["unit"]).split(";")[0])
+        sources.append(data.release_source(INDICATORS[slug][0], info["unit"]).split(";")[0])
         neighbours = neighbours_average(at, codes)
         for column, row_frame, code in (
                 (mine.iloc[0]["area_name"], at[at["area_code"] == me], me),
@@ -252,7 +253,7 @@ def map_shapes(las: pd.DataFrame, scope: str) -> tuple[pd.DataFrame, boundaries.
     return boundaries.at_tolerance(shapes, MAP_TOLERANCE_M[scope]), match
 
 
-@chart("bm-map", PAGE, "Map of authorities' rates",
+@chart("benchmarking-map", PAGE, "Map of authorities' rates",
        options={"indicator": OPTIONS["indicator"], "scope": OPTIONS["scope"]})
 def bm_map(state: dict) -> ChartResult:
     rows, info = _series(state["indicator"])
@@ -318,7 +319,7 @@ def bm_map(state: dict) -> ChartResult:
     measure = info["label"] if fmt.unit_label(unit) in info["label"] else \
         f"{info['label']} ({fmt.unit_label(unit)})"
     return ChartResult(fig, las, title, f"{measure}, {periods_of(las)}, {where}",
-                       official.release_source(INDICATORS[state["indicator"]][0], unit)
+                       data.release_source(INDICATORS[state["indicator"]][0], unit)
                        + "; " + BOUNDARY_SOURCE, notes)
 
 
@@ -336,7 +337,7 @@ def _summary() -> list[str]:
 def layout(**query) -> dash.html.Div:
     state = state_from_query(query, OPTIONS)
     controls = [
-        radio("bm-indicator", "Indicator", [
+        radio("benchmarking-indicator", "Indicator", [
             ("cin", "Children in need"), ("referrals", "Referrals"),
             ("re-referrals", "Re-referrals (%)"), ("s47", "Section 47 enquiries"),
             ("icpc", "Initial conferences"), ("icpc-15-days", "Conferences in 15 days (%)"),
@@ -344,7 +345,7 @@ def layout(**query) -> dash.html.Div:
             ("cp-repeat", "Repeat plans (%)"), ("cp-2-years", "Plans 2 years or more (%)"),
             ("cla", "Children looked after"), ("cla-started", "Started to be looked after"),
         ], state["indicator"]),
-        radio("bm-scope", "Rank among", [("region", "West Midlands authorities"),
+        radio("benchmarking-scope", "Rank among", [("region", "West Midlands authorities"),
                                          ("england", "All authorities in England")],
               state["scope"]),
     ]
@@ -354,4 +355,4 @@ def layout(**query) -> dash.html.Div:
                        "Education's published statistics.", state, controls, _summary())
 
 
-interactive(PAGE, {"indicator": "bm-indicator", "scope": "bm-scope"})
+interactive(PAGE, {"indicator": "benchmarking-indicator", "scope": "benchmarking-scope"})

@@ -6,15 +6,16 @@ import dash
 import pandas as pd
 
 from dashboard import figures
+from dashboard import store as data
 from dashboard.charts import ChartResult, chart, periods_of, source_of
-from dashboard.store import files as data
 from dashboard.ui.components import radio
 from dashboard.ui.pagekit import interactive, state_from_query
 from dashboard.ui.pagekit import layout as page_layout
 from dashboard.words import format as fmt
 from dashboard.words import summaries
 
-PAGE = "children_in_care"
+PAGE = "children-in-care"
+DATASET = "children_in_care"
 dash.register_page(__name__, path="/children-in-care", name="Children in care",
                    title="Children in care", order=4)
 
@@ -93,7 +94,7 @@ def _split_sentence(rows: pd.DataFrame, words: dict[str, str]) -> str:
 
 
 def _shares(breakdown: str, compare: str) -> pd.DataFrame:
-    rows = data.select(PAGE, "children_in_care_share", areas=COMPARATORS[compare],
+    rows = data.select(DATASET, "children_in_care_share", areas=COMPARATORS[compare],
                        breakdown=breakdown)
     return _march(rows)
 
@@ -114,9 +115,9 @@ def _dudley_on_top(fig) -> None:
     fig.update_xaxes(title=None)
 
 
-@chart("cic-numbers", PAGE, "Children in care")
+@chart("children-in-care-numbers", PAGE, "Children in care")
 def cic_numbers(state: dict) -> ChartResult:
-    rows = _march(data.select(PAGE, "children_in_care", areas=[DUDLEY]))
+    rows = _march(data.select(DATASET, "children_in_care", areas=[DUDLEY]))
     fig = figures.bars(rows, category="period", category_order=_every_march(rows))
     return ChartResult(
         figure=fig,
@@ -128,10 +129,10 @@ def cic_numbers(state: dict) -> ChartResult:
     )
 
 
-@chart("cic-growth", PAGE, "How fast the number grew",
+@chart("children-in-care-growth", PAGE, "How fast the number grew",
        options={"compare": OPTIONS["compare"]})
 def cic_growth(state: dict) -> ChartResult:
-    rows = _march(data.select(PAGE, "children_in_care_change_pct",
+    rows = _march(data.select(DATASET, "children_in_care_change_pct",
                               areas=COMPARATORS[state["compare"]], periods="all"))
     rows = (rows.assign(_local=rows["area_code"] != DUDLEY)
             .sort_values(["_local", "period_start"]).drop(columns="_local"))
@@ -164,13 +165,13 @@ def cic_growth(state: dict) -> ChartResult:
                        "31 March counts, as given in the report", source_of(rows), notes)
 
 
-@chart("cic-age", PAGE, "Age groups", options={"compare": OPTIONS["compare"]})
+@chart("children-in-care-age", PAGE, "Age groups", options={"compare": OPTIONS["compare"]})
 def cic_age(state: dict) -> ChartResult:
     rows = _shares("age_band", state["compare"])
     fig = figures.bars(rows, category="breakdown_value", series="area_name",
                        category_order=AGE_ORDER)
     notes = _england_note(rows)
-    change = _march(data.select(PAGE, "children_in_care_change", areas=[DUDLEY],
+    change = _march(data.select(DATASET, "children_in_care_change", areas=[DUDLEY],
                                 breakdown="age_band", periods="all"))
     for _, r in change.iterrows():
         notes.append(f"The report says the {r['breakdown_value']} age group grew the most in "
@@ -181,7 +182,7 @@ def cic_age(state: dict) -> ChartResult:
                        source_of(rows), notes)
 
 
-@chart("cic-legal", PAGE, "Legal status", options={"compare": OPTIONS["compare"]})
+@chart("children-in-care-legal", PAGE, "Legal status", options={"compare": OPTIONS["compare"]})
 def cic_legal(state: dict) -> ChartResult:
     rows = pd.concat([_shares("legal_status_group", state["compare"]),
                       _shares("legal_status", state["compare"])], ignore_index=True)
@@ -201,7 +202,7 @@ def cic_legal(state: dict) -> ChartResult:
                        f"{_area_period(rows)}", source_of(rows), notes)
 
 
-@chart("cic-sex", PAGE, "Girls and boys", options={"compare": OPTIONS["compare"]})
+@chart("children-in-care-sex", PAGE, "Girls and boys", options={"compare": OPTIONS["compare"]})
 def cic_sex(state: dict) -> ChartResult:
     rows = _shares("sex", state["compare"])
     shown = rows.assign(where=rows["area_name"] + " (" + rows["period"] + ")")
@@ -213,12 +214,12 @@ def cic_sex(state: dict) -> ChartResult:
                        f"{_area_period(rows)}", source_of(rows), _england_note(rows))
 
 
-@chart("cic-care-orders", PAGE, "Full care orders")
+@chart("children-in-care-care-orders", PAGE, "Full care orders")
 def cic_care_orders(state: dict) -> ChartResult:
-    rows = _march(data.select(PAGE, "children_in_care_full_care_orders", areas=[DUDLEY]))
+    rows = _march(data.select(DATASET, "children_in_care_full_care_orders", areas=[DUDLEY]))
     fig = figures.bars(rows, category="period", category_order=_every_march(rows))
     notes = [GAP_NOTE]
-    everyone = _march(data.select(PAGE, "children_in_care", areas=[DUDLEY]))
+    everyone = _march(data.select(DATASET, "children_in_care", areas=[DUDLEY]))
     latest = rows.dropna(subset=["value"]).sort_values("period_start").tail(1)
     both = latest.merge(everyone, on="period", suffixes=("", "_all"))
     for _, r in both.iterrows():
@@ -243,9 +244,9 @@ def _age_sentence(rows: pd.DataFrame) -> str:
             f"{fmt.value(last['value'], last['unit'])} in {last['period']}")
 
 
-@chart("cic-average-age", PAGE, "Average age")
+@chart("children-in-care-average-age", PAGE, "Average age")
 def cic_average_age(state: dict) -> ChartResult:
-    rows = _march(data.select(PAGE, "children_in_care_average_age", areas=[DUDLEY]))
+    rows = _march(data.select(DATASET, "children_in_care_average_age", areas=[DUDLEY]))
     fig = figures.bars(rows, category="period", category_order=_every_march(rows))
     return ChartResult(fig, rows, _age_sentence(rows),
                        f"Average age in years of children in care on 31 March, Dudley, "
@@ -255,9 +256,9 @@ def cic_average_age(state: dict) -> ChartResult:
 def _summary() -> list[str]:
     out = []
     try:
-        counts = _march(data.select(PAGE, "children_in_care", areas=[DUDLEY]))
+        counts = _march(data.select(DATASET, "children_in_care", areas=[DUDLEY]))
         latest = counts.dropna(subset=["value"]).sort_values("period_start").iloc[-1]
-        year = _march(data.select(PAGE, "children_in_care_change_pct", areas=[DUDLEY],
+        year = _march(data.select(DATASET, "children_in_care_change_pct", areas=[DUDLEY],
                                   periods="all"))
         year = year[(pd.to_datetime(year["period_end"]) == pd.to_datetime(latest["period_end"]))
                     & (pd.to_datetime(year["period_end"]) - pd.to_datetime(year["period_start"])
@@ -269,9 +270,9 @@ def _summary() -> list[str]:
         out.append(line + ".")
         out.append(summaries.trend(counts, "The number") + ".")
         out.append(_split_sentence(_shares("legal_status_group", "england"), LEGAL_WORDS) + ".")
-        out.append(_age_sentence(_march(data.select(PAGE, "children_in_care_average_age",
+        out.append(_age_sentence(_march(data.select(DATASET, "children_in_care_average_age",
                                                     areas=[DUDLEY]))) + ".")
-        iro = data.select(PAGE, "cic_know_their_iro_pct", areas=[DUDLEY]).dropna(
+        iro = data.select(DATASET, "cic_know_their_iro_pct", areas=[DUDLEY]).dropna(
             subset=["value"])
         for _, r in iro.tail(1).iterrows():
             month = pd.Timestamp(r["period_end"]).strftime("%B %Y")
@@ -285,7 +286,7 @@ def _summary() -> list[str]:
 def layout(**query) -> dash.html.Div:
     state = state_from_query(query, OPTIONS)
     controls = [
-        radio("cic-compare", "Compare with", [("england", "England"),
+        radio("children-in-care-compare", "Compare with", [("england", "England"),
                                               ("none", "No comparison")], state["compare"]),
     ]
     return page_layout(PAGE, "Children in care",
@@ -295,4 +296,4 @@ def layout(**query) -> dash.html.Div:
                        state, controls, _summary())
 
 
-interactive(PAGE, {"compare": "cic-compare"})
+interactive(PAGE, {"compare": "children-in-care-compare"})

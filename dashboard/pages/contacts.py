@@ -7,9 +7,9 @@ import dash
 import pandas as pd
 
 from dashboard import figures
+from dashboard import store as data
+from dashboard._legacy import COMPARATOR_CHOICES, COMPARATORS, DUDLEY
 from dashboard.charts import ChartResult, chart, official, periods_of, source_of
-from dashboard.store import files as data
-from dashboard.store.areas import COMPARATOR_CHOICES, COMPARATORS, DUDLEY
 from dashboard.ui.components import radio
 from dashboard.ui.pagekit import interactive, state_from_query
 from dashboard.ui.pagekit import layout as page_layout
@@ -17,6 +17,7 @@ from dashboard.words import format as fmt
 from dashboard.words import summaries
 
 PAGE = "contacts"
+DATASET = "contacts"
 dash.register_page(__name__, path="/contacts", name="Contacts & referrals",
                    title="Contacts & referrals", order=1)
 
@@ -39,7 +40,7 @@ def _at_31_march(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _stated(measure: str, period_type: str | None = None) -> list[pd.Series]:
     """Rows of a change stated in the report (percentage change over a span)."""
-    rows = data.select(PAGE, measure, areas=[DUDLEY], periods="all").dropna(subset=["value"])
+    rows = data.select(DATASET, measure, areas=[DUDLEY], periods="all").dropna(subset=["value"])
     if period_type:
         rows = rows[rows["period_type"] == period_type]
     return [row for _, row in rows.iterrows()]
@@ -47,7 +48,7 @@ def _stated(measure: str, period_type: str | None = None) -> list[pd.Series]:
 
 @chart("contacts-trend", PAGE, "Contacts to social care")
 def contacts_trend(state: dict) -> ChartResult:
-    rows = data.select(PAGE, "contacts", areas=[DUDLEY])
+    rows = data.select(DATASET, "contacts", areas=[DUDLEY])
     label = data.measure("contacts")["label"]
     stated = [f"{fmt.value(r['value'], r['unit'])} from {r['period']}"
               for r in _stated("contacts_change_pct")]
@@ -71,7 +72,7 @@ def contacts_trend(state: dict) -> ChartResult:
 
 @chart("contacts-sources", PAGE, "Where contacts came from")
 def contacts_sources(state: dict) -> ChartResult:
-    rows = data.select(PAGE, "contact_source_share", areas=[DUDLEY],
+    rows = data.select(DATASET, "contact_source_share", areas=[DUDLEY],
                        breakdown="contact_source").dropna(subset=["value"])
     rows = rows.sort_values("value", ascending=False).reset_index(drop=True)
     period = periods_of(rows)
@@ -100,7 +101,7 @@ def contacts_sources(state: dict) -> ChartResult:
 @chart("contacts-domestic-abuse", PAGE, "Domestic abuse notifications")
 def contacts_domestic_abuse(state: dict) -> ChartResult:
     measures = ["domestic_abuse_notifications", "domestic_abuse_children_involved"]
-    rows = data.select(PAGE, measures, areas=[DUDLEY], periods="all")
+    rows = data.select(DATASET, measures, areas=[DUDLEY], periods="all")
     names = {"domestic_abuse_notifications": "Notifications",
              "domestic_abuse_children_involved": "Children involved"}
     spans = rows["period_type"].str.endswith("_span")
@@ -153,7 +154,7 @@ def _open_referrals_title(rows: pd.DataFrame) -> str:
 
 @chart("contacts-open-referrals", PAGE, "Open referrals")
 def contacts_open_referrals(state: dict) -> ChartResult:
-    rows = _at_31_march(data.select(PAGE, "open_referrals", areas=[DUDLEY]))
+    rows = _at_31_march(data.select(DATASET, "open_referrals", areas=[DUDLEY]))
     return ChartResult(
         figure=figures.trend(rows),
         data=rows,
@@ -167,7 +168,7 @@ def contacts_open_referrals(state: dict) -> ChartResult:
        options={"comparator": OPTIONS["comparator"]})
 def contacts_referral_rate(state: dict) -> ChartResult:
     measure = "referrals_rate_per_10000"
-    rows = data.select(PAGE, measure, areas=COMPARATORS[state["comparator"]])
+    rows = data.select(DATASET, measure, areas=COMPARATORS[state["comparator"]])
     info = data.measure(measure)
     ours = rows[rows["area_code"] == DUDLEY]
     order = rows.sort_values("period_start")["period"].drop_duplicates().tolist()
@@ -188,7 +189,7 @@ def contacts_referral_rate(state: dict) -> ChartResult:
 @chart("contacts-referral-sources", PAGE, "Who referred children",
        options={"comparator": OPTIONS["comparator"]})
 def contacts_referral_sources(state: dict) -> ChartResult:
-    rows = data.select(PAGE, "referral_source_share", areas=COMPARATORS[state["comparator"]],
+    rows = data.select(DATASET, "referral_source_share", areas=COMPARATORS[state["comparator"]],
                        breakdown="referral_source")
     ours = rows[rows["area_code"] == DUDLEY].dropna(subset=["value"])
     order = ours.sort_values("value", ascending=False)["breakdown_value"].tolist()
@@ -223,7 +224,7 @@ def contacts_referral_sources(state: dict) -> ChartResult:
        options={"comparator": OPTIONS["comparator"]})
 def contacts_assessments(state: dict) -> ChartResult:
     measure = "initial_assessments_rate_per_10000"
-    rows = data.select(PAGE, measure, areas=COMPARATORS[state["comparator"]])
+    rows = data.select(DATASET, measure, areas=COMPARATORS[state["comparator"]])
     info = data.measure(measure)
     order = rows.sort_values("period_start")["period"].drop_duplicates().tolist()
     return ChartResult(
@@ -240,7 +241,7 @@ def contacts_assessments(state: dict) -> ChartResult:
        options={"caf": OPTIONS["caf"]})
 def contacts_common_assessments(state: dict) -> ChartResult:
     if state["caf"] == "starters":
-        rows = data.select(PAGE, "common_assessments_initiator_share", areas=[DUDLEY],
+        rows = data.select(DATASET, "common_assessments_initiator_share", areas=[DUDLEY],
                            breakdown="initiator").dropna(subset=["value"])
         rows = rows.sort_values("value", ascending=False).reset_index(drop=True)
         if rows.empty:
@@ -265,7 +266,7 @@ def contacts_common_assessments(state: dict) -> ChartResult:
             notes=notes,
         )
     measures = ["common_assessments", "common_assessments_completed"]
-    rows = data.select(PAGE, measures, areas=[DUDLEY])
+    rows = data.select(DATASET, measures, areas=[DUDLEY])
     labels = {"common_assessments": "Started", "common_assessments_completed": "Completed"}
     shown = rows.assign(series=rows["measure"].map(labels))
     started = rows[rows["measure"] == "common_assessments"]
@@ -298,9 +299,9 @@ def contacts_common_assessments(state: dict) -> ChartResult:
 
 def _summary() -> list[str]:
     try:
-        contacts = data.select(PAGE, "contacts", areas=[DUDLEY])
-        rate = data.select(PAGE, "referrals_rate_per_10000", areas=[DUDLEY])
-        sources = data.select(PAGE, "referral_source_share", areas=[DUDLEY],
+        contacts = data.select(DATASET, "contacts", areas=[DUDLEY])
+        rate = data.select(DATASET, "referrals_rate_per_10000", areas=[DUDLEY])
+        sources = data.select(DATASET, "referral_source_share", areas=[DUDLEY],
                               breakdown="referral_source").dropna(subset=["value"])
         lines = [summaries.trend(contacts, "Contacts to social care") + ".",
                  summaries.trend(rate, "The referral rate") + "."]

@@ -22,6 +22,7 @@ from dashboard.ui.pagekit import layout as page_layout
 from dashboard.words import format as fmt
 
 PAGE = "maps"
+DATASET = "maps"
 dash.register_page(__name__, path="/maps", name="Small-area maps",
                    title="Small-area maps", order=9)
 
@@ -117,7 +118,7 @@ def _wide(rows: pd.DataFrame) -> pd.DataFrame:
                          "status": counts["status"], "children": counts["denominator"]})
 
 
-@chart("sa-map", PAGE, "Small-area map", options=OPTIONS)
+@chart("maps-small-areas", PAGE, "Small-area map", options=OPTIONS)
 def small_area_map(state: dict) -> ChartResult:
     level = state["view"]
     rows, period = _figures(state, level)
@@ -186,7 +187,7 @@ def _area_rows(rows: pd.DataFrame, shapes: pd.DataFrame, wide: pd.DataFrame, lev
     return rates, extra
 
 
-@chart("sa-deprivation", PAGE, "Deprivation affecting children (IDACI)")
+@chart("maps-deprivation", PAGE, "Deprivation affecting children (IDACI)")
 def deprivation_map(state: dict) -> ChartResult:
     shapes = smallareas.shapes("lsoa").rename(columns={"lsoa_code": "area_code"})
     deciles = pd.to_numeric(shapes["idaci_decile"], errors="coerce")
@@ -241,7 +242,7 @@ class Tabled(ChartResult):
         return out
 
 
-@chart("sa-wards", PAGE, "Wards ranked by rate", options={"measure": OPTIONS["measure"],
+@chart("maps-wards", PAGE, "Wards ranked by rate", options={"measure": OPTIONS["measure"],
                                                           "year": YEARS})
 def ward_ranking(state: dict) -> ChartResult:
     rows, period = _figures(state, "ward")
@@ -293,10 +294,10 @@ def _banner() -> list:
 def layout(**query) -> html.Div:
     state = state_from_query(query, OPTIONS)
     controls = [
-        radio("sa-measure", "Show", [(k, v) for k, v in MEASURE_NAMES.items()],
+        radio("maps-measure", "Show", [(k, v) for k, v in MEASURE_NAMES.items()],
               state["measure"]),
-        radio("sa-year", "Year (April to March)", _year_labels(), state["year"]),
-        radio("sa-view", "Areas", [("lsoa", "Small areas (LSOAs)"), ("ward", "Wards")],
+        radio("maps-year", "Year (April to March)", _year_labels(), state["year"]),
+        radio("maps-view", "Areas", [("lsoa", "Small areas (LSOAs)"), ("ward", "Wards")],
               state["view"]),
     ]
     page = page_layout(PAGE, "Small-area maps",
@@ -307,4 +308,4 @@ def layout(**query) -> html.Div:
     return page
 
 
-interactive(PAGE, {"measure": "sa-measure", "year": "sa-year", "view": "sa-view"})
+interactive(PAGE, {"measure": "maps-measure", "year": "maps-year", "view": "maps-view"})

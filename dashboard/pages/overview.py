@@ -6,8 +6,8 @@ import dash
 from dash import dcc, html
 
 from dashboard import figures
-from dashboard.store import files as data
-from dashboard.ui.pagekit import year_ending_march
+from dashboard import store as data
+from dashboard.store.series import year_ending_march
 from dashboard.words import format as fmt
 from dashboard.words.headlines import ARROWS, headline
 

@@ -27,8 +27,8 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
+from dashboard import store as data
 from dashboard.exports import packs
-from dashboard.store import files as data
 from dashboard.ui.components import page_header
 
 dash.register_page(__name__, path="/pack", name="Committee pack", title="Committee pack",

@@ -8,16 +8,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import figures
+from dashboard import store as data
 from dashboard.charts import ChartResult, chart, periods_of, source_of
 from dashboard.figures import theme
-from dashboard.store import files as data
 from dashboard.ui.components import radio
 from dashboard.ui.pagekit import interactive, state_from_query
 from dashboard.ui.pagekit import layout as page_layout
 from dashboard.words import format as fmt
 from dashboard.words import summaries
 
-PAGE = "racist_incidents"
+PAGE = "racist-incidents"
+DATASET = "racist_incidents"
 dash.register_page(__name__, path="/racist-incidents", name="Racist incidents",
                    title="Racist incidents in schools", order=5)
 
@@ -54,7 +55,7 @@ KNOWN_NOTE = ("Victims and alleged perpetrators are counted only where their eth
 
 
 def _incidents() -> pd.DataFrame:
-    return data.select(PAGE, "racist_incidents", areas=[DUDLEY])
+    return data.select(DATASET, "racist_incidents", areas=[DUDLEY])
 
 
 def _pupils_note(rates: pd.DataFrame) -> str:
@@ -74,10 +75,10 @@ def _pupils_note(rates: pd.DataFrame) -> str:
             "numbers as 'over' a round figure, so the true rates are a little lower.")
 
 
-@chart("ri-trend", PAGE, "Incidents reported", options={"show": OPTIONS["show"]})
+@chart("racist-incidents-trend", PAGE, "Incidents reported", options={"show": OPTIONS["show"]})
 def ri_trend(state: dict) -> ChartResult:
     if state["show"] == "rate":
-        rows = data.select(PAGE, "racist_incidents_rate_per_1000_pupils", areas=[DUDLEY])
+        rows = data.select(DATASET, "racist_incidents_rate_per_1000_pupils", areas=[DUDLEY])
         fig = figures.bars(rows, category="period", category_order=list(YEARS))
         label = data.measure("racist_incidents_rate_per_1000_pupils")["label"]
         return ChartResult(fig, rows, summaries.trend(rows, label),
@@ -104,12 +105,12 @@ def _largest_sentence(rows: pd.DataFrame, group: str, by: str, by_word: str) -> 
             f"({100 * top['value'] / whole:.0f}%)")
 
 
-@chart("ri-breakdown", PAGE, "Victims and alleged perpetrators",
+@chart("racist-incidents-breakdown", PAGE, "Victims and alleged perpetrators",
        options={"group": OPTIONS["group"], "by": OPTIONS["by"], "year": OPTIONS["year"]})
 def ri_breakdown(state: dict) -> ChartResult:
     measure, group = GROUPS[state["group"]]
     by, by_word = BY[state["by"]]
-    rows = data.select(PAGE, measure, areas=[DUDLEY], breakdown=by)
+    rows = data.select(DATASET, measure, areas=[DUDLEY], breakdown=by)
     order = ORDER[by]
     rank = {v: i for i, v in enumerate(order)}
     rows = (rows.assign(_order=rows["breakdown_value"].map(lambda v: rank.get(v, 99)))
@@ -151,12 +152,12 @@ def _location_flags() -> pd.DataFrame:
         flags = data.flags()
     except data.DataUnavailable:
         return pd.DataFrame(columns=["dataset", "period", "published", "expected"])
-    return flags[flags["dataset"] == PAGE]
+    return flags[flags["dataset"] == DATASET]
 
 
-@chart("ri-locations", PAGE, "Where incidents happened")
+@chart("racist-incidents-locations", PAGE, "Where incidents happened")
 def ri_locations(state: dict) -> ChartResult:
-    parts = data.select(PAGE, "racist_incidents", areas=[DUDLEY], breakdown="location")
+    parts = data.select(DATASET, "racist_incidents", areas=[DUDLEY], breakdown="location")
     totals = _incidents()
     fig = figures.bars(parts, category="period", series="breakdown_value", stacked=True,
                        category_order=list(YEARS))
@@ -197,9 +198,9 @@ def ri_locations(state: dict) -> ChartResult:
                        f"happened, {periods_of(rows)}", source_of(rows), notes)
 
 
-@chart("ri-schools", PAGE, "Schools reporting")
+@chart("racist-incidents-schools", PAGE, "Schools reporting")
 def ri_schools(state: dict) -> ChartResult:
-    rows = data.select(PAGE, ["schools_making_return", "schools_reporting_no_racist_incidents"],
+    rows = data.select(DATASET, ["schools_making_return", "schools_reporting_no_racist_incidents"],
                        areas=[DUDLEY])
     labels = data.measures()["label"]
     shown = rows.assign(series=rows["measure"].map(labels))
@@ -230,9 +231,9 @@ def ri_schools(state: dict) -> ChartResult:
                        f"Number of schools, {periods_of(rows)}", source_of(rows), notes)
 
 
-@chart("ri-support", PAGE, "Support for victims")
+@chart("racist-incidents-support", PAGE, "Support for victims")
 def ri_support(state: dict) -> ChartResult:
-    support = data.select(PAGE, "racist_incident_victim_support", areas=[DUDLEY],
+    support = data.select(DATASET, "racist_incident_victim_support", areas=[DUDLEY],
                           breakdown="support")
     incidents = _incidents()
     rows = pd.concat([incidents, support], ignore_index=True)
@@ -264,7 +265,7 @@ def _summary() -> list[str]:
     out = []
     try:
         out.append(summaries.trend(_incidents(), "Racist incidents reported by schools") + ".")
-        rates = data.select(PAGE, "racist_incidents_rate_per_1000_pupils",
+        rates = data.select(DATASET, "racist_incidents_rate_per_1000_pupils",
                             areas=[DUDLEY]).dropna(subset=["value"])
         if not rates.empty:
             parts = [f"{fmt.value(r['value'], r['unit'])} pupils in {r['period']}"
@@ -274,7 +275,7 @@ def _summary() -> list[str]:
                        f"{' and '.join(rates['period'])}.")
         for key in GROUPS:
             measure, group = GROUPS[key]
-            rows = data.select(PAGE, measure, areas=[DUDLEY], breakdown="ethnicity")
+            rows = data.select(DATASET, measure, areas=[DUDLEY], breakdown="ethnicity")
             rows = rows[rows["period_start"] == rows["period_start"].max()]
             out.append(_largest_sentence(rows, group, "ethnicity", "ethnicity") + ".")
         loc = _location_flags()
@@ -290,14 +291,14 @@ def _summary() -> list[str]:
 def layout(**query) -> dash.html.Div:
     state = state_from_query(query, OPTIONS)
     controls = [
-        radio("ri-show", "Incidents shown as", [("number", "Numbers"),
+        radio("racist-incidents-show", "Incidents shown as", [("number", "Numbers"),
                                           ("rate", "Per 1,000 pupils")], state["show"]),
-        radio("ri-group", "People involved", [("victims", "Victims"),
+        radio("racist-incidents-group", "People involved", [("victims", "Victims"),
                                               ("perpetrators", "Alleged perpetrators")],
               state["group"]),
-        radio("ri-by", "People grouped by", [("ethnicity", "Ethnicity"), ("age-band", "Age"),
+        radio("racist-incidents-by", "People grouped by", [("ethnicity", "Ethnicity"), ("age-band", "Age"),
                                              ("sex", "Sex")], state["by"]),
-        radio("ri-year", "Year for people involved",
+        radio("racist-incidents-year", "Year for people involved",
               [*[(y, y) for y in YEARS], ("all", "All years")], state["year"]),
     ]
     return page_layout(PAGE, "Racist incidents in schools",
@@ -308,4 +309,4 @@ def layout(**query) -> dash.html.Div:
                        state, controls, _summary())
 
 
-interactive(PAGE, {"show": "ri-show", "group": "ri-group", "by": "ri-by", "year": "ri-year"})
+interactive(PAGE, {"show": "racist-incidents-show", "group": "racist-incidents-group", "by": "racist-incidents-by", "year": "racist-incidents-year"})

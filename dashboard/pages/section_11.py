@@ -7,15 +7,16 @@ import pandas as pd
 from dash import html
 
 from dashboard import figures
+from dashboard import store as data
 from dashboard.charts import ChartResult, chart, periods_of, source_of
 from dashboard.figures import theme
-from dashboard.store import files as data
 from dashboard.ui.components import radio
 from dashboard.ui.pagekit import interactive, state_from_query
 from dashboard.ui.pagekit import layout as page_layout
 from dashboard.words import format as fmt
 
-PAGE = "section11"
+PAGE = "section-11"
+DATASET = "section11"
 dash.register_page(__name__, path="/section-11", name="Section 11 audit",
                    title="Section 11 audit", order=7)
 
@@ -122,7 +123,7 @@ def _flags() -> pd.DataFrame:
         flags = data.flags()
     except data.DataUnavailable:
         return pd.DataFrame(columns=["dataset", "measure"])
-    return flags[flags["dataset"] == PAGE]
+    return flags[flags["dataset"] == DATASET]
 
 
 def _average_flags_note(short: bool = False) -> str | None:
@@ -149,9 +150,9 @@ def _org_flag(code: str) -> pd.Series | None:
     return None if hit.empty else hit.iloc[0]
 
 
-@chart("s11-grid", PAGE, "Scores by organisation and standard")
+@chart("section-11-grid", PAGE, "Scores by organisation and standard")
 def s11_grid(state: dict) -> ChartResult:
-    rows = data.select(PAGE, "section11_score", breakdown="standard")
+    rows = data.select(DATASET, "section11_score", breakdown="standard")
     columns = _standards(rows)
     matrix = rows.pivot(index="area_name", columns="breakdown_value", values="value")
     matrix = matrix.reindex(columns=columns)
@@ -208,9 +209,9 @@ def _first(rows: pd.DataFrame, measure: str) -> float | None:
     return None if pick.empty else float(pick["value"].iloc[0])
 
 
-@chart("s11-standards", PAGE, "Highest, lowest and average by standard")
+@chart("section-11-standards", PAGE, "Highest, lowest and average by standard")
 def s11_standards(state: dict) -> ChartResult:
-    rows = data.select(PAGE, list(SERIES_WORDS), breakdown="standard")
+    rows = data.select(DATASET, list(SERIES_WORDS), breakdown="standard")
     order = [_label(s) for s in _standards(rows)]
     shown = rows.assign(standard=rows["breakdown_value"].map(_label),
                         series=rows["measure"].map(SERIES_WORDS))
@@ -237,14 +238,14 @@ def s11_standards(state: dict) -> ChartResult:
                        f"{periods_of(rows)}", source_of(rows), notes)
 
 
-@chart("s11-org", PAGE, "One organisation against the average", options=OPTIONS)
+@chart("section-11-org", PAGE, "One organisation against the average", options=OPTIONS)
 def s11_org(state: dict) -> ChartResult:
     code = ORGS[state["org"]]
-    scores = data.select(PAGE, "section11_score", areas=[code], breakdown="standard")
-    averages = data.select(PAGE, "section11_standard_average", areas=[DUDLEY],
+    scores = data.select(DATASET, "section11_score", areas=[code], breakdown="standard")
+    averages = data.select(DATASET, "section11_standard_average", areas=[DUDLEY],
                            breakdown="standard")
-    overall = data.select(PAGE, "section11_org_average", areas=[code])
-    everyone = data.select(PAGE, "section11_overall_average", areas=[DUDLEY])
+    overall = data.select(DATASET, "section11_org_average", areas=[code])
+    everyone = data.select(DATASET, "section11_overall_average", areas=[DUDLEY])
     name = ORG_NAMES[code] if scores.empty else scores["area_name"].iloc[0]
     rows = pd.concat([scores, overall, averages, everyone], ignore_index=True)
     shown = rows.assign(
@@ -297,11 +298,11 @@ def s11_org(state: dict) -> ChartResult:
 
 def _summary() -> list[str]:
     try:
-        rows = data.select(PAGE, ["section11_overall_average", "section11_criteria",
+        rows = data.select(DATASET, ["section11_overall_average", "section11_criteria",
                                   "section11_standards_with_full_score",
                                   "section11_red_criteria",
                                   "section11_orgs_with_red_criteria"])
-        orgs = data.select(PAGE, "section11_org_average")
+        orgs = data.select(DATASET, "section11_org_average")
     except data.DataUnavailable:
         return []
     lines = []
@@ -352,7 +353,7 @@ def _standards_list() -> html.Details:
 def layout(**query) -> html.Div:
     state = state_from_query(query, OPTIONS)
     choices = [(slug, ORG_NAMES[code]) for slug, code in ORGS.items()]
-    controls = [radio("s11-organisation", "Organisation to compare with the average", choices,
+    controls = [radio("section-11-organisation", "Organisation to compare with the average", choices,
                       state["org"])]
     page = page_layout(PAGE, "Section 11 audit",
                        "In 2011-12 partner organisations checked themselves against the 11 "
@@ -367,4 +368,4 @@ def layout(**query) -> html.Div:
     return page
 
 
-interactive(PAGE, {"org": "s11-organisation"})
+interactive(PAGE, {"org": "section-11-organisation"})

@@ -8,17 +8,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import figures
+from dashboard import store as data
+from dashboard._legacy import COMPARATOR_CHOICES, COMPARATORS, DUDLEY
 from dashboard.charts import ChartResult, chart, periods_of, source_of
 from dashboard.figures import theme
-from dashboard.store import files as data
-from dashboard.store.areas import COMPARATOR_CHOICES, COMPARATORS, DUDLEY
 from dashboard.ui.components import radio
 from dashboard.ui.pagekit import interactive, state_from_query
 from dashboard.ui.pagekit import layout as page_layout
 from dashboard.words import format as fmt
 from dashboard.words import summaries
 
-PAGE = "s47"
+PAGE = "section-47"
+DATASET = "s47"
 dash.register_page(__name__, path="/section-47", name="Section 47 & conferences",
                    title="Section 47 & conferences", order=2)
 
@@ -54,7 +55,7 @@ BANDS = ["0-10", "11-15", "16-20", "21+"]
 
 def _year_rows(measures: list[str], year: str) -> pd.DataFrame:
     """Dudley's rows for one financial year, or for the five-year average column."""
-    rows = data.select(PAGE, measures, areas=[DUDLEY], periods="all")
+    rows = data.select(DATASET, measures, areas=[DUDLEY], periods="all")
     if year == "average":
         return rows[rows["period_type"] == "financial_year_average"]
     return rows[(rows["period_type"] == "financial_year") & (rows["period"] == year)]
@@ -78,7 +79,7 @@ def _no_figures(text: str) -> go.Figure:
     return fig
 
 
-@chart("s47-funnel", PAGE, "From strategy discussion to plan", options={"year": OPTIONS["year"]})
+@chart("section-47-funnel", PAGE, "From strategy discussion to plan", options={"year": OPTIONS["year"]})
 def s47_funnel(state: dict) -> ChartResult:
     year = state["year"]
     rows = _year_rows(list(STAGES), year).dropna(subset=["value"])
@@ -121,21 +122,21 @@ def s47_funnel(state: dict) -> ChartResult:
     )
 
 
-@chart("s47-counts", PAGE, "Children at each stage over time")
+@chart("section-47-counts", PAGE, "Children at each stage over time")
 def s47_counts(state: dict) -> ChartResult:
-    rows = data.select(PAGE, list(COUNTS), areas=[DUDLEY])
+    rows = data.select(DATASET, list(COUNTS), areas=[DUDLEY])
     shown = rows.assign(series=rows["measure"].map(COUNTS))
     shown["series"] = pd.Categorical(shown["series"], list(COUNTS.values()), ordered=True)
     shown = shown.sort_values(["series", "period_start"])
     rows = rows.loc[shown.index].reset_index(drop=True)  # the table in the legend's order
     discussions = rows[rows["measure"] == "strategy_discussions"]
     notes = []
-    stated = data.select(PAGE, "strategy_discussions_change_pct", areas=[DUDLEY],
+    stated = data.select(DATASET, "strategy_discussions_change_pct", areas=[DUDLEY],
                          periods="all").dropna(subset=["value"])
     for _, r in stated.iterrows():
         notes.append(f"The report states strategy discussions changed by "
                      f"{fmt.value(r['value'], r['unit'])} from {r['period']}.")
-    meetings = data.select(PAGE, ["icpc_meetings", "transfer_in_conferences"],
+    meetings = data.select(DATASET, ["icpc_meetings", "transfer_in_conferences"],
                            areas=[DUDLEY]).dropna(subset=["value"])
     held = meetings[meetings["measure"] == "icpc_meetings"]
     transfer = meetings[meetings["measure"] == "transfer_in_conferences"]
@@ -164,9 +165,9 @@ def s47_counts(state: dict) -> ChartResult:
     )
 
 
-@chart("s47-conversion", PAGE, "How often each step led to the next")
+@chart("section-47-conversion", PAGE, "How often each step led to the next")
 def s47_conversion(state: dict) -> ChartResult:
-    rows = data.select(PAGE, list(RATES), areas=[DUDLEY])
+    rows = data.select(DATASET, list(RATES), areas=[DUDLEY])
     shown = rows.assign(series=rows["measure"].map(RATES))
     shown["series"] = pd.Categorical(shown["series"], list(RATES.values()), ordered=True)
     shown = shown.sort_values(["series", "period_start"])
@@ -191,10 +192,10 @@ def s47_conversion(state: dict) -> ChartResult:
     )
 
 
-@chart("s47-timeliness", PAGE, "Time from enquiry to conference",
+@chart("section-47-timeliness", PAGE, "Time from enquiry to conference",
        options={"comparator": OPTIONS["comparator"]})
 def s47_timeliness(state: dict) -> ChartResult:
-    rows = data.select(PAGE, "s47_to_icpc_duration_share",
+    rows = data.select(DATASET, "s47_to_icpc_duration_share",
                        areas=COMPARATORS[state["comparator"]], breakdown="working_days")
     shown = rows.assign(band=rows["breakdown_value"] + " working days")
     order = [f"{b} working days" for b in BANDS if b in set(rows["breakdown_value"])]
@@ -232,9 +233,9 @@ def s47_timeliness(state: dict) -> ChartResult:
 
 def _summary() -> list[str]:
     try:
-        discussions = data.select(PAGE, "strategy_discussions", areas=[DUDLEY])
+        discussions = data.select(DATASET, "strategy_discussions", areas=[DUDLEY])
         lines = [summaries.trend(discussions, "Children at strategy discussions") + "."]
-        rate = data.select(PAGE, "icpc_required_pct", areas=[DUDLEY]).dropna(subset=["value"])
+        rate = data.select(DATASET, "icpc_required_pct", areas=[DUDLEY]).dropna(subset=["value"])
         average = _year_rows(["icpc_required_pct"], "average").dropna(subset=["value"])
         if not rate.empty:
             latest = rate.sort_values("period_start").iloc[-1]
@@ -244,7 +245,7 @@ def _summary() -> list[str]:
                 text += (f", against a five-year average of "
                          f"{fmt.value(average['value'].iloc[0], average['unit'].iloc[0])}")
             lines.append(text + ".")
-        plan = data.select(PAGE, "icpc_to_plan_pct", areas=[DUDLEY]).dropna(subset=["value"])
+        plan = data.select(DATASET, "icpc_to_plan_pct", areas=[DUDLEY]).dropna(subset=["value"])
         if not plan.empty:
             latest = plan.sort_values("period_start").iloc[-1]
             lines.append(f"In {latest['period']}, {fmt.value(latest['value'], latest['unit'])} "
@@ -258,8 +259,8 @@ def layout(**query) -> dash.html.Div:
     state = state_from_query(query, OPTIONS)
     years = [(y, y) for y in YEARS] + [("average", "Five-year average")]
     controls = [
-        radio("s47-year", "Year for the steps chart", years, state["year"]),
-        radio("s47-comparator", "Compare with", COMPARATOR_CHOICES, state["comparator"]),
+        radio("section-47-year", "Year for the steps chart", years, state["year"]),
+        radio("section-47-comparator", "Compare with", COMPARATOR_CHOICES, state["comparator"]),
     ]
     return page_layout(PAGE, "Section 47 & conferences",
                        "What happens after a strategy discussion: how many children have a "
@@ -268,4 +269,4 @@ def layout(**query) -> dash.html.Div:
                        state, controls, _summary())
 
 
-interactive(PAGE, {"year": "s47-year", "comparator": "s47-comparator"})
+interactive(PAGE, {"year": "section-47-year", "comparator": "section-47-comparator"})

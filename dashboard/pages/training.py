@@ -6,8 +6,8 @@ import dash
 import pandas as pd
 
 from dashboard import figures
+from dashboard import store as data
 from dashboard.charts import ChartResult, chart, periods_of, source_of
-from dashboard.store import files as data
 from dashboard.ui.components import radio
 from dashboard.ui.pagekit import interactive, state_from_query
 from dashboard.ui.pagekit import layout as page_layout
@@ -15,6 +15,7 @@ from dashboard.words import format as fmt
 from dashboard.words import summaries
 
 PAGE = "training"
+DATASET = "training"
 dash.register_page(__name__, path="/training", name="Training", title="Training", order=6)
 
 DUDLEY = "E08000027"
@@ -70,14 +71,14 @@ def _completions_flag(programme: str) -> pd.Series | None:
         flags = data.flags()
     except data.DataUnavailable:
         return None
-    hit = flags[(flags["dataset"] == PAGE) & (flags["measure"] == "training_completed")
+    hit = flags[(flags["dataset"] == DATASET) & (flags["measure"] == "training_completed")
                 & (flags["breakdown_value"] == programme)]
     return None if hit.empty else hit.iloc[0]
 
 
-@chart("tr-multi-agency", PAGE, "People on multi-agency courses")
+@chart("training-multi-agency", PAGE, "People on multi-agency courses")
 def tr_multi_agency(state: dict) -> ChartResult:
-    rows = data.select(PAGE, "training_multi_agency_people", areas=[DUDLEY])
+    rows = data.select(DATASET, "training_multi_agency_people", areas=[DUDLEY])
     return ChartResult(
         figure=figures.trend(rows),
         data=rows,
@@ -90,9 +91,9 @@ def tr_multi_agency(state: dict) -> ChartResult:
     )
 
 
-@chart("tr-kinds", PAGE, "Kinds of training in 2011-12")
+@chart("training-kinds", PAGE, "Kinds of training in 2011-12")
 def tr_kinds(state: dict) -> ChartResult:
-    rows = data.select(PAGE, KINDS_2011_12, areas=[DUDLEY])
+    rows = data.select(DATASET, KINDS_2011_12, areas=[DUDLEY])
     rows = rows[rows["period"] == "2011-12"]
     shown = rows.assign(kind=rows["measure"].map(KIND_WORDS))
     order = [KIND_WORDS[m] for m in KINDS_2011_12]
@@ -108,7 +109,7 @@ def tr_kinds(state: dict) -> ChartResult:
         if top["measure"] != "training_multi_agency_people" and multi:
             title += (f", {top['value'] / multi:.1f} times as many as multi-agency courses "
                       f"({fmt.number(multi)})")
-    changes = data.select(PAGE, [m + "_change_pct" for m in CHANGE_WORDS], areas=[DUDLEY],
+    changes = data.select(DATASET, [m + "_change_pct" for m in CHANGE_WORDS], areas=[DUDLEY],
                           periods="all")
     changes = changes[changes["period"].str.endswith("to 2011-12")].dropna(subset=["value"])
     said = []
@@ -129,10 +130,10 @@ def tr_kinds(state: dict) -> ChartResult:
                        source_of(rows), notes)
 
 
-@chart("tr-journey", PAGE, "From places to completions", options=OPTIONS)
+@chart("training-journey", PAGE, "From places to completions", options=OPTIONS)
 def tr_journey(state: dict) -> ChartResult:
     programme = PROGRAMMES[state["programme"]]
-    rows = data.select(PAGE, JOURNEY, areas=[DUDLEY], breakdown="course_programme")
+    rows = data.select(DATASET, JOURNEY, areas=[DUDLEY], breakdown="course_programme")
     rows = rows[rows["breakdown_value"] == programme].dropna(subset=["value"])
     labels = data.measures()["label"]
     order = [labels[m] for m in JOURNEY if m in set(rows["measure"])]
@@ -165,9 +166,9 @@ def tr_journey(state: dict) -> ChartResult:
                        f"{periods_of(rows)}", source_of(rows), notes)
 
 
-@chart("tr-hours", PAGE, "Training hours")
+@chart("training-hours", PAGE, "Training hours")
 def tr_hours(state: dict) -> ChartResult:
-    rows = data.select(PAGE, HOURS, areas=[DUDLEY], breakdown="course_programme")
+    rows = data.select(DATASET, HOURS, areas=[DUDLEY], breakdown="course_programme")
     labels = data.measures()["label"]
     shown = rows.assign(what=rows["measure"].map(labels),
                         programme=rows["breakdown_value"].map(PROGRAMME_SHORT))
@@ -192,9 +193,9 @@ def tr_hours(state: dict) -> ChartResult:
     )
 
 
-@chart("tr-feedback", PAGE, "Course feedback")
+@chart("training-feedback", PAGE, "Course feedback")
 def tr_feedback(state: dict) -> ChartResult:
-    rows = data.select(PAGE, FEEDBACK, areas=[DUDLEY], breakdown="course")
+    rows = data.select(DATASET, FEEDBACK, areas=[DUDLEY], breakdown="course")
     labels = data.measures()["label"]
     shown = rows.assign(what=rows["measure"].map(labels))
     fig = _side_bars(figures.bars(shown, category="breakdown_value", series="what",
@@ -221,9 +222,9 @@ def tr_feedback(state: dict) -> ChartResult:
 
 def _summary() -> list[str]:
     try:
-        multi = data.select(PAGE, "training_multi_agency_people", areas=[DUDLEY])
+        multi = data.select(DATASET, "training_multi_agency_people", areas=[DUDLEY])
         lines = [summaries.trend(multi, "People trained on multi-agency courses") + "."]
-        rows = data.select(PAGE, [*JOURNEY, "training_organisations_represented"],
+        rows = data.select(DATASET, [*JOURNEY, "training_organisations_represented"],
                            areas=[DUDLEY], breakdown="course_programme")
     except data.DataUnavailable:
         return []
@@ -259,7 +260,7 @@ def _summary() -> list[str]:
 def layout(**query) -> dash.html.Div:
     state = state_from_query(query, OPTIONS)
     controls = [
-        radio("tr-programme", "Courses to show",
+        radio("training-programme", "Courses to show",
               [("dscb", "Children's board (DSCB) courses"),
                ("joint", "Joint courses with the adults board")], state["programme"]),
     ]
@@ -271,4 +272,4 @@ def layout(**query) -> dash.html.Div:
                        state, controls, _summary())
 
 
-interactive(PAGE, {"programme": "tr-programme"})
+interactive(PAGE, {"programme": "training-programme"})

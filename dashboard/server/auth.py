@@ -29,7 +29,9 @@ from dash import html
 from flask import Flask, Response, abort, g, has_request_context, redirect, request, session
 from markupsafe import escape
 
+from dashboard import store
 from dashboard.server import users
+from etl.profile import UnknownAuthority
 
 MODES = ("off", "users", "proxy")
 _HEADER = re.compile(r"[A-Za-z0-9-]{1,64}")
@@ -170,18 +172,30 @@ def _came_from() -> str:
 PAGE = """<!DOCTYPE html>
 <html lang="en-GB">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} - Safeguarding children in Dudley</title>
+<title>{title} - {site}</title>
 <link rel="stylesheet" href="/assets/style.css"></head>
 <body><div class="page">
-<header class="site-header"><p class="site-name">Dudley Safeguarding Children Partnership</p>
+<header class="site-header"><p class="site-name">{partnership}</p>
 </header>
 <main id="main">{body}</main>
 </div></body></html>"""
 
 
+def _names() -> tuple[str, str]:
+    """The site's title and the partnership's name, from the profile (plain words if the
+    configured authority cannot be resolved: an error page must still be shown)."""
+    try:
+        me = store.profile()
+    except (UnknownAuthority, store.DataUnavailable):
+        return "Safeguarding children", "Safeguarding Children Partnership"
+    return me.title, me.partnership
+
+
 def page(title: str, body: str, status: int = 200) -> Response:
     """A small plain page in the site's style (sign-in, errors), escaped by the caller."""
-    return Response(PAGE.format(title=escape(title), body=body), status,
+    site, partnership = _names()
+    return Response(PAGE.format(title=escape(title), body=body, site=escape(site),
+                                partnership=escape(partnership)), status,
                     mimetype="text/html", headers={"Cache-Control": "no-store"})
 
 

@@ -23,7 +23,7 @@ errorlog = os.environ.get("DASHBOARD_ERROR_LOG", "-")
 loglevel = os.environ.get("DASHBOARD_LOG_LEVEL", "info")
 # Who asked, when, what, the answer and how long it took (in microseconds); never cookies.
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(B)s %(D)sus "%(a)s"'
-wsgi_app = "dashboard.app:server"
+wsgi_app = "dashboard.wsgi:server"
 
 
 def on_starting(server):
@@ -40,7 +40,8 @@ def post_worker_init(worker):
     """Each worker finishes Dash's set-up and starts its image renderer before it takes
     a request (see ``dashboard.app.set_up``)."""
     from dashboard.app import set_up
-    from dashboard.exports import images as export
+    from dashboard.server import warmup
+    from dashboard.wsgi import app
 
-    set_up()
-    export.warm_up()
+    set_up(app)
+    warmup.warm_up()

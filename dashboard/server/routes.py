@@ -11,12 +11,29 @@ from flask import Flask, Response, abort, request
 
 from dashboard import charts
 from dashboard.exports import images as export
+from dashboard.exports.packs import (
+    FORMATS,
+    MEDIA_TYPES,
+    PackError,
+    PdfUnavailable,
+    build,
+    clean_label,
+    download_name,
+    query_items,
+    soffice,
+    title_for,
+)
 from dashboard.store.files import DataUnavailable, Restricted
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 def register(server: Flask) -> None:
+    register_downloads(server)
+    register_packs(server)
+
+
+def register_downloads(server: Flask) -> None:
     @server.get("/export/<chart_id>.<ext>")
     def export_chart(chart_id: str, ext: str) -> Response:
         if not _NAME.fullmatch(chart_id) or chart_id not in charts.REGISTRY:
@@ -43,3 +60,30 @@ def register(server: Flask) -> None:
         """Anything else under a download address is not found (rather than the app's
         page, which Dash serves at any other address)."""
         abort(404)
+
+
+def register_packs(server: Flask) -> None:
+    """``GET /pack.docx|pptx|pdf?items=<chart id>[;key=value…],…`` (or ``preset=``), with
+    optional ``title`` and ``period`` for the cover. Every chart id, choice and format is
+    checked against the registry; anything else is refused."""
+    @server.get("/pack.<ext>")
+    def pack_download(ext: str) -> Response:
+        if ext not in FORMATS:
+            abort(404)
+        if ext == "pdf" and not soffice():
+            return Response("PDF packs are not available on this server.", 503,
+                            mimetype="text/plain")
+        try:
+            items, preset = query_items(request.args)
+            title = clean_label(request.args.get("title"), "title") or title_for(preset)
+            period = clean_label(request.args.get("period"), "period")
+            body = build(items, (ext,), title=title, period=period)[ext]
+        except PackError as err:
+            return Response(f"Bad pack request: {err}", 400, mimetype="text/plain")
+        except PdfUnavailable:
+            return Response("The PDF could not be made on this server.", 503,
+                            mimetype="text/plain")
+        return Response(body, mimetype=MEDIA_TYPES[ext], headers={
+            "Content-Disposition": f'attachment; filename="{download_name(preset, ext)}"',
+            "Cache-Control": "no-store",
+        })

@@ -1,1 +1,52 @@
-"""Data access: the one place the app reads processed files."""
+"""Data access: the one place the app reads processed files.
+
+Charts and pages use this package's names: ``store.select(...)``, ``store.profile()``,
+``store.measure(...)``, ``store.DataUnavailable`` …
+"""
+
+from dashboard.store.areas import comparator_choices, comparators, compared_codes
+from dashboard.store.files import (
+    DataUnavailable,
+    Restricted,
+    build_info,
+    check,
+    dataset,
+    flags,
+    frame,
+    hidden,
+    measure,
+    measures,
+    restricted,
+    tables,
+    version,
+)
+from dashboard.store.official import neighbour_codes, release_source
+from dashboard.store.profile import authorities, profile
+from dashboard.store.series import has_reports, own_reports, select, with_roles
+
+__all__ = [
+    "DataUnavailable",
+    "Restricted",
+    "authorities",
+    "build_info",
+    "check",
+    "comparator_choices",
+    "comparators",
+    "compared_codes",
+    "dataset",
+    "flags",
+    "frame",
+    "has_reports",
+    "hidden",
+    "measure",
+    "measures",
+    "neighbour_codes",
+    "own_reports",
+    "profile",
+    "release_source",
+    "restricted",
+    "select",
+    "tables",
+    "version",
+    "with_roles",
+]

@@ -1,4 +1,4 @@
-"""The one place the app reads processed data: Parquet files, cached until they change."""
+"""Processed files: Parquet read once and cached until the file changes, and build.json."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def version() -> tuple:
         scope = hidden()
     except DataUnavailable:
         scope = None
-    return (str(folder), scope, *out)
+    return (str(folder), config.settings().authority, scope, *out)
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -150,25 +150,3 @@ def build_info() -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise DataUnavailable("build.json is missing or unreadable") from err
-
-
-def select(name: str, measure_ids: str | list[str], *, areas: list[str] | None = None,
-           breakdown: str | None = "Total", periods: str = "single") -> pd.DataFrame:
-    """Rows of ``name`` for some measures.
-
-    ``breakdown``: ``"Total"`` for headline rows, a breakdown name for its values
-    (without the Total), or ``None`` for everything. ``periods``: ``"single"``
-    keeps one-year and snapshot periods (no spans or averages), ``"all"`` keeps all.
-    """
-    df = dataset(name)
-    ids = [measure_ids] if isinstance(measure_ids, str) else list(measure_ids)
-    rows = df[df["measure"].isin(ids)]
-    if breakdown == "Total":
-        rows = rows[rows["breakdown_value"] == "Total"]
-    elif breakdown is not None:
-        rows = rows[(rows["breakdown"] == breakdown) & (rows["breakdown_value"] != "Total")]
-    if areas is not None:
-        rows = rows[rows["area_code"].isin(areas)]
-    if periods == "single":
-        rows = rows[~rows["period_type"].str.endswith(("_average", "_span"))]
-    return rows.sort_values(["measure", "area_code", "period_start"]).reset_index(drop=True)

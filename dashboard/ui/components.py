@@ -22,6 +22,20 @@ GRAPH_CONFIG = {
 DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel"), ("png", "PNG image"), ("svg", "SVG image"))
 
 
+def card_id(chart_id: str) -> str:
+    """The id of a chart's card: ``child-protection-plans-trend-card``."""
+    return f"{chart_id}-card"
+
+
+def graph_id(chart_id: str) -> str:
+    return f"{chart_id}-graph"
+
+
+def slot_id(chart_id: str) -> str:
+    """The id of the slot a chart's card is drawn into (and redrawn by a choice)."""
+    return f"{chart_id}-slot"
+
+
 def export_href(chart_id: str, fmt_ext: str, state: dict) -> str:
     query = urlencode({k: v for k, v in state.items() if v is not None})
     return f"/export/{chart_id}.{fmt_ext}" + (f"?{query}" if query else "")
@@ -79,7 +93,7 @@ def _card(chart: Chart, state: dict) -> html.Section:
         html.H2(result.title, id=heading),
         html.P(result.subtitle, className="subtitle"),
         html.Figure([
-            dcc.Graph(id=f"graph-{chart.id}", figure=result.figure, config=GRAPH_CONFIG,
+            dcc.Graph(id=graph_id(chart.id), figure=result.figure, config=GRAPH_CONFIG,
                       className="graph"),
             html.Figcaption([
                 html.P(f"Source: {result.source}", className="source"),
@@ -96,7 +110,7 @@ def _card(chart: Chart, state: dict) -> html.Section:
                      className="download", **{"aria-label": f"Download {chart.name} as {label}"})
               for ext, label in DOWNLOADS],
         ], className="downloads"),
-    ], className="chart-card", id=f"card-{chart.id}", **{"aria-labelledby": heading})
+    ], className="chart-card", id=card_id(chart.id), **{"aria-labelledby": heading})
 
 
 LAZY_ROWS = 60  # a longer table is built when it is opened, not with the page

@@ -5,12 +5,33 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import charts as registry
-from dashboard.ui.components import chart_card, page_header
+from dashboard import store
+from dashboard.ids import App
+from dashboard.ui.components import chart_card, message, page_header, slot_id
+
+
+def state_id(page: str) -> str:
+    """The id of the store holding a page's choices: ``contacts-state``."""
+    return f"{page}-state"
+
+
+NO_REPORTS = ("No tables from {name}'s annual reports are in the data yet, so this page "
+              "shows the official statistics only. About the data says how to add a "
+              "report's tables.")
+
+
+def report_charts(page: str, dataset: str) -> tuple[list[registry.Chart], str | None]:
+    """The charts a theme page shows, and why some are not: all of them when the
+    partnership's reports have tables on this theme (``dataset``), otherwise only those
+    drawn from the official statistics, with a notice saying so."""
+    charts = registry.on_page(page)
+    if store.has_reports(dataset):
+        return charts, None
+    return [c for c in charts if c.official], NO_REPORTS.format(name=store.profile().name)
 
 
 def state_from_query(query: dict, options: dict[str, tuple[str, ...]]) -> dict:
@@ -20,27 +41,45 @@ def state_from_query(query: dict, options: dict[str, tuple[str, ...]]) -> dict:
 
 
 def slot(chart: registry.Chart, state: dict) -> html.Div:
-    return html.Div(chart_card(chart, state), id=f"slot-{chart.id}", className="slot")
+    return html.Div(chart_card(chart, state), id=slot_id(chart.id), className="slot")
 
 
-def cards(page: str, state: dict) -> list[html.Div]:
-    return [slot(c, state) for c in registry.on_page(page)]
+def shown_id(page: str) -> str:
+    """The id of the store listing the charts a page shows (its callback redraws those)."""
+    return f"{page}-shown"
+
+
+def cards(page: str, state: dict, shown: list[registry.Chart] | None = None
+          ) -> list[html.Div]:
+    """A slot per chart of the page: the card of each chart shown, an empty hidden slot for
+    the others (so that the page's one callback has every output it names)."""
+    ids = {c.id for c in shown} if shown is not None else None
+    return [slot(c, state) if ids is None or c.id in ids else
+            html.Div(id=slot_id(c.id), hidden=True) for c in registry.on_page(page)]
 
 
 def layout(page: str, title: str, intro: str, state: dict, controls: list | None = None,
-           summary: list | None = None) -> html.Div:
+           summary: list | None = None, shown: list[registry.Chart] | None = None,
+           notice: str | None = None) -> html.Div:
+    """A theme page: heading and intro, ``notice`` (why some charts are not shown, say),
+    the summary, the controls and the cards of ``shown`` (every chart on the page unless
+    given)."""
     parts = page_header(title, intro)
+    if notice:
+        parts.append(message(notice, "info"))
     if summary:
         parts.append(html.Section([html.H2("In brief", className="visually-hidden"),
                                    html.Ul([html.Li(s) for s in summary])],
                                   className="summary", **{"aria-label": "Summary"}))
-    parts.append(dcc.Store(id=f"state-{page}", data=state))
+    parts.append(dcc.Store(id=state_id(page), data=state))
+    parts.append(dcc.Store(id=shown_id(page), data=[c.id for c in (
+        shown if shown is not None else registry.on_page(page))]))
     if controls:
         parts.append(html.Section([html.H2("Choose what the charts show",
                                            className="visually-hidden", id=f"{page}-controls"),
                                    *controls], className="controls",
                                   **{"aria-labelledby": f"{page}-controls"}))
-    parts.extend(cards(page, state))
+    parts.extend(cards(page, state, shown))
     return html.Div(parts, className="theme-page")
 
 
@@ -49,20 +88,23 @@ def interactive(page: str, controls: dict[str, str]) -> None:
     that depend on it, marks which button is pressed, and writes the state to the URL."""
     keys = list(controls)
     key_of = {control: key for key, control in controls.items()}
-    affected = [c for c in registry.on_page(page) if set(c.options) & set(keys)]
-    outputs = [Output(f"slot-{c.id}", "children") for c in affected]
-    outputs += [Output(f"state-{page}", "data"), Output("url", "search", allow_duplicate=True)]
+    affected = [c for c in registry.on_page(page) if set(c.choices) & set(keys)]
+    outputs = [Output(slot_id(c.id), "children") for c in affected]
+    outputs += [Output(state_id(page), "data"),
+                Output(App.URL, "search", allow_duplicate=True)]
     outputs += [Output({"type": "choice", "control": controls[k], "value": ALL},
                        "aria-pressed") for k in keys]
     inputs = [Input({"type": "choice", "control": controls[k], "value": ALL}, "n_clicks")
               for k in keys]
 
-    @callback(*outputs, *inputs, State(f"state-{page}", "data"), prevent_initial_call=True)
+    @callback(*outputs, *inputs, State(state_id(page), "data"), State(shown_id(page), "data"),
+              prevent_initial_call=True)
     def _update(*args):
         trigger = ctx.triggered_id
-        if not trigger or not any(any(n or 0 for n in clicks) for clicks in args[:-1]):
+        if not trigger or not any(any(n or 0 for n in clicks) for clicks in args[:-2]):
             raise PreventUpdate
-        state = dict(args[-1] or {})
+        state = dict(args[-2] or {})
+        shown = set(args[-1] or ())
         changed = key_of[trigger["control"]]
         if state.get(changed) == trigger["value"]:
             raise PreventUpdate
@@ -71,18 +113,6 @@ def interactive(page: str, controls: dict[str, str]) -> None:
         for spec in ctx.outputs_list[len(affected) + 2:]:
             pressed.append(["true" if item["id"]["value"] == state[key_of[item["id"][
                 "control"]]] else "false" for item in spec])
-        cards = [chart_card(c, state) if changed in c.options else no_update
-                 for c in affected]
+        cards = [chart_card(c, state) if changed in c.choices and c.id in shown
+                 else no_update for c in affected]
         return (*cards, state, "?" + urlencode(state), *pressed)
-
-
-def year_ending_march(frame: pd.DataFrame) -> pd.DataFrame:
-    """Relabel 31 March snapshots as the year they close (2012-03-31 → 2011-12),
-    so counts at year end line up with counts during the year."""
-    out = frame.copy()
-    snap = out["period_type"] == "snapshot"
-    ends = pd.to_datetime(out.loc[snap, "period_end"])
-    march = (ends.dt.month == 3) & (ends.dt.day == 31)
-    idx = ends[march].index
-    out.loc[idx, "period"] = [f"{d.year - 1}-{d.year % 100:02d}" for d in ends[march]]
-    return out

@@ -38,21 +38,24 @@ def trend(rows: pd.DataFrame, label: str) -> str:
                   last["unit"])
 
 
-def compare(rows: pd.DataFrame, label: str, local: str = "Dudley") -> str:
-    """How the local area compares with each comparator in the latest period they share."""
+def compare(rows: pd.DataFrame, label: str, local: str) -> str:
+    """How the local area (``local``: its area code) compares with each comparator in the
+    latest period they share."""
     rows = rows.dropna(subset=["value"])
-    ours = rows[rows["area_name"] == local]
-    others = rows[rows["area_name"] != local]
+    ours = rows[rows["area_code"] == local]
+    others = rows[rows["area_code"] != local]
     shared = sorted(set(ours["period"]) & set(others["period"]),
                     key=lambda p: ours.loc[ours["period"] == p, "period_start"].iloc[0])
     if not shared:
         if ours.empty:
-            return f"No figures for {local}"
+            return f"No figures for {label.lower()}"
         latest = ours.sort_values("period_start").iloc[-1]
-        return (f"{label} in {local}: {fmt.value(latest['value'], latest['unit'])} in "
+        return (f"{label} in {latest['area_name']}: "
+                f"{fmt.value(latest['value'], latest['unit'])} in "
                 f"{latest['period']} (no comparator for that year)")
     period = shared[-1]
     mine = ours[ours["period"] == period].iloc[0]
+    name = mine["area_name"]
     higher, lower, same = [], [], []
     for _, other in others[others["period"] == period].sort_values("area_name").iterrows():
         text = f"{other['area_name']} ({fmt.short(other['value'], other['unit'])})"
@@ -63,7 +66,7 @@ def compare(rows: pd.DataFrame, label: str, local: str = "Dudley") -> str:
                         ("the same as", same)):
         if items:
             clauses.append(f"{word} {' and '.join(items)}")
-    return (f"{label}, {period}: {local} {fmt.value(mine['value'], mine['unit'])}, "
+    return (f"{label}, {period}: {name} {fmt.value(mine['value'], mine['unit'])}, "
             f"{' and '.join(clauses)}")
 
 
@@ -82,16 +85,17 @@ def largest(rows: pd.DataFrame, what: str, period: str) -> str:
     return f"{text} ({fmt.value(top['value'], unit)})"
 
 
-def versus_shares(rows: pd.DataFrame, local: str = "Dudley") -> str:
-    """``a smaller share than West Midlands (27%) and England (28.7%)`` for one category."""
+def versus_shares(rows: pd.DataFrame, local: str) -> str:
+    """``a smaller share than West Midlands (27%) and England (28.7%)`` for one category;
+    ``local`` is the area code of the area described."""
     rows = rows.dropna(subset=["value"])
-    ours = rows[rows["area_name"] == local]
+    ours = rows[rows["area_code"] == local]
     if ours.empty:
         return ""
     mine = ours["value"].iloc[0]
     groups: dict[str, list[str]] = {"a larger share than": [], "a smaller share than": [],
                                     "the same share as": []}
-    for _, other in rows[rows["area_name"] != local].iterrows():
+    for _, other in rows[rows["area_code"] != local].iterrows():
         text = f"{other['area_name']} ({fmt.short(other['value'], other['unit'])})"
         key = ("a larger share than" if mine > other["value"] else "a smaller share than"
                if mine < other["value"] else "the same share as")

@@ -55,7 +55,7 @@ def main() -> None:
                 "--access-logfile", "/dev/null"]
     with live_server(processed, gunicorn) as origin, sync_playwright() as p:
         # first and later image exports, on a server that has not drawn an image yet
-        export = origin + "/export/cp-trend.png"
+        export = origin + "/export/child-protection-plans-trend.png"
         times = []
         for _ in range(8):
             start = time.perf_counter()

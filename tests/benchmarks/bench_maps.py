@@ -38,7 +38,7 @@ from tests.dashboard.browser import ALL_CHARTS_DRAWN, CHROMIUM, FLAGS, live_serv
 
 LOADS = 5
 WARDS_DRAWN = """(n) => {
-  const g = document.querySelector('#graph-sa-map .js-plotly-plot');
+  const g = document.querySelector('#maps-small-areas-graph .js-plotly-plot');
   const hover = g && g.data.find(t => t.name === 'Areas');
   return hover && new Set(hover.customdata).size === n;
 }"""
@@ -60,7 +60,7 @@ def browser_figures(processed: Path, authority: str, wards: int) -> None:
                     body = response.body()
                 except Exception:  # the page moved on first
                     return
-                if b"graph-sa-map" in body:
+                if b"maps-small-areas-graph" in body:
                     bodies.append(body)
         page.on("response", keep)
         draws, toggles = [], []

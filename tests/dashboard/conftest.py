@@ -21,11 +21,18 @@ def processed_for_app(processed):
 
 @pytest.fixture(scope="session")
 def registry(processed_for_app):
-    """The chart registry, filled by creating the app (which imports every page)."""
+    """The chart registry: importing the charts package fills it (no app needed)."""
     from dashboard import charts
-    from dashboard.app import app  # noqa: F401  (importing registers the pages)
 
     return charts
+
+
+@pytest.fixture(scope="session")
+def app(processed_for_app):
+    """The Dash app for the configured authority, made once for the test session."""
+    from dashboard.app import create_app
+
+    return create_app()
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from .browser import ALL_CHARTS_DRAWN, ROOT, TILES_DRAWN
 from .webclient import Client, serving
 
 RESTRICTED = "racist_incidents"
-CHARTS = ["ri-trend", "ri-breakdown", "ri-locations", "ri-schools", "ri-support"]
+CHARTS = ["racist-incidents-trend", "racist-incidents-breakdown", "racist-incidents-locations", "racist-incidents-schools", "racist-incidents-support"]
 NAME = "alice"
 PASSWORD = secrets.token_urlsafe(12)  # made for this run: no password is kept in the repo
 SECRET = secrets.token_hex(32)
@@ -188,7 +188,7 @@ def test_signing_in_in_the_browser_shows_the_restricted_figures(browser, users_s
     page.wait_for_url(users_server + "/racist-incidents")
     page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
     assert page.locator(".chart-card .js-plotly-plot").count() == len(CHARTS)
-    assert findings["ri-trend"] in page.locator("#card-ri-trend").inner_text()
+    assert findings["racist-incidents-trend"] in page.locator("#racist-incidents-trend-card").inner_text()
     assert f"Signed in as {NAME}" in page.locator("header").inner_text()
     page.goto(users_server + "/about")
     page.wait_for_selector("h1")
@@ -245,21 +245,21 @@ def test_dash_callbacks_send_restricted_figures_to_signed_in_users_only(browser,
     assert "not published yet" in out_text
     for chart, finding in findings.items():
         assert json.dumps(finding)[1:-1] not in out_text, chart
-    assert json.dumps(findings["ri-trend"])[1:-1] in in_text
+    assert json.dumps(findings["racist-incidents-trend"])[1:-1] in in_text
 
 
 def test_downloads_need_sign_in(users_server):
     anonymous, member = Client(users_server), signed_in(users_server)
     for ext in ("csv", "xlsx", "svg"):
-        refused = anonymous.get(f"/export/ri-trend.{ext}")
+        refused = anonymous.get(f"/export/racist-incidents-trend.{ext}")
         assert refused.status == 403
         assert "sign in" in refused.text
-        assert member.get(f"/export/ri-trend.{ext}").status == 200
-    rows = member.get("/export/ri-trend.csv").text.splitlines()
+        assert member.get(f"/export/racist-incidents-trend.{ext}").status == 200
+    rows = member.get("/export/racist-incidents-trend.csv").text.splitlines()
     assert len(rows) > 3 and "Racist incidents" in rows[1]
-    assert anonymous.get("/export/cp-trend.csv").status == 200, "published charts stay public"
-    assert member.get("/export/ri-trend.csv", headers={"X-Remote-User": NAME}).status == 200
-    assert anonymous.get("/export/ri-trend.csv",
+    assert anonymous.get("/export/child-protection-plans-trend.csv").status == 200, "published charts stay public"
+    assert member.get("/export/racist-incidents-trend.csv", headers={"X-Remote-User": NAME}).status == 200
+    assert anonymous.get("/export/racist-incidents-trend.csv",
                          headers={"X-Remote-User": NAME}).status == 403, \
         "the proxy header counts for nothing unless DASHBOARD_LOGIN=proxy"
 
@@ -273,14 +273,14 @@ def test_committee_packs_leave_out_restricted_charts_when_signed_out(users_serve
         doc = Document(io.BytesIO(reply.body))
         return "\n".join(p.text for p in doc.paragraphs)
 
-    query = "/pack.docx?items=ri-trend,cp-trend"
+    query = "/pack.docx?items=racist-incidents-trend,child-protection-plans-trend"
     public = text_of(Client(users_server).get(query))
-    assert findings["ri-trend"] not in public
-    assert registry.get("cp-trend").render({}).title in public
+    assert findings["racist-incidents-trend"] not in public
+    assert registry.get("child-protection-plans-trend").render({}).title in public
     assert "Not included" in public and "not published yet" in public
-    assert findings["ri-trend"] in text_of(signed_in(users_server).get(query))
-    only = Client(users_server).get("/pack.pptx?items=ri-trend")
-    assert only.status == 400 and findings["ri-trend"] not in only.text
+    assert findings["racist-incidents-trend"] in text_of(signed_in(users_server).get(query))
+    only = Client(users_server).get("/pack.pptx?items=racist-incidents-trend")
+    assert only.status == 400 and findings["racist-incidents-trend"] not in only.text
 
 
 # --- the sign-in itself --------------------------------------------------------------------
@@ -290,7 +290,7 @@ def test_sign_in_refuses_wrong_passwords_forged_forms_and_outside_redirects(user
     client = Client(users_server)
     wrong = client.sign_in(NAME, PASSWORD + "x")
     assert wrong.status == 401 and "do not match" in wrong.text
-    assert client.get("/export/ri-trend.csv").status == 403
+    assert client.get("/export/racist-incidents-trend.csv").status == 403
     unknown = client.sign_in("mallory", PASSWORD)
     assert unknown.status == 401
     forged = Client(users_server).post_form("/login", {"name": NAME, "password": PASSWORD})
@@ -323,28 +323,28 @@ def test_session_cookie_is_httponly_and_samesite_lax(users_server):
 
 def test_sign_out_and_removed_accounts_end_the_session(users_server, accounts, tmp_path):
     member = signed_in(users_server)
-    assert member.get("/export/ri-trend.csv").status == 200
+    assert member.get("/export/racist-incidents-trend.csv").status == 200
     assert member.request("/logout", b"", method="POST").status == 400, "needs the token"
     layout = member.get("/_dash-layout").text
     token = re.search(r"(?:/|\\u002f)logout\?csrf=([^\"\\]+)", layout).group(1)
     assert member.request(f"/logout?csrf={token}", b"", method="POST").status == 303
-    assert member.get("/export/ri-trend.csv").status == 403
+    assert member.get("/export/racist-incidents-trend.csv").status == 403
 
     member = signed_in(users_server)
     backup = tmp_path / "users"
     shutil.copy2(accounts, backup)
     try:
         assert users_cli(accounts, "remove", NAME).returncode == 0
-        assert member.get("/export/ri-trend.csv").status == 403
+        assert member.get("/export/racist-incidents-trend.csv").status == 403
     finally:
         os.replace(backup, accounts)
-    assert signed_in(users_server).get("/export/ri-trend.csv").status == 200
+    assert signed_in(users_server).get("/export/racist-incidents-trend.csv").status == 200
 
 
 def test_proxy_mode_trusts_its_header_only(proxy_server):
     client = Client(proxy_server)
-    assert client.get("/export/ri-trend.csv").status == 403
-    assert client.get("/export/ri-trend.csv", headers={"X-Remote-User": NAME}).status == 200
+    assert client.get("/export/racist-incidents-trend.csv").status == 403
+    assert client.get("/export/racist-incidents-trend.csv", headers={"X-Remote-User": NAME}).status == 200
     layout = client.get("/_dash-layout", headers={"X-Remote-User": NAME}).text
     assert f"Signed in as {NAME}" in layout and "logout" not in layout
     assert "Sign in" not in client.get("/_dash-layout").text
@@ -352,13 +352,11 @@ def test_proxy_mode_trusts_its_header_only(proxy_server):
 
 
 def test_with_sign_in_off_restricted_figures_are_shown_to_nobody(restricted_processed,
-                                                                 monkeypatch, registry):
-    from dashboard.app import app
-
+                                                                 monkeypatch, app):
     monkeypatch.setenv("SAFEGUARDING_PROCESSED_DIR", str(restricted_processed))
     client = app.server.test_client()
-    assert client.get("/export/ri-trend.csv").status_code == 403
-    assert client.get("/export/cp-trend.csv").status_code == 200
+    assert client.get("/export/racist-incidents-trend.csv").status_code == 403
+    assert client.get("/export/child-protection-plans-trend.csv").status_code == 200
     layout = client.get("/_dash-layout")
     assert "Sign in" not in layout.get_data(as_text=True)
     assert "Set-Cookie" not in layout.headers, "no session without sign-in"

@@ -54,7 +54,7 @@ def test_page_renders_offline_without_errors_or_serious_accessibility_problems(p
 
 def test_table_view_shows_the_parquet_numbers(page, server, processed):
     _open(page, server, "/child-protection-plans")
-    card = page.locator("#card-cp-category")
+    card = page.locator("#child-protection-plans-category-card")
     card.get_by_text("View as table").click()
     rows = card.locator("table.data-table tbody tr")
     assert rows.count() == 25
@@ -77,7 +77,7 @@ def test_a_choice_redraws_the_chart_and_goes_into_the_url(page, server):
     page.get_by_role("button", **SHARES).click()
     page.wait_for_function("() => window.location.search.includes('show=shares')")
     page.wait_for_function("""() => {
-        const g = document.querySelector('#graph-cp-category .js-plotly-plot');
+        const g = document.querySelector('#child-protection-plans-category-graph .js-plotly-plot');
         const years = g._fullData[0].x.length;
         for (let i = 0; i < years; i++) {
           const total = g._fullData.reduce((s, t) => s + Number(t.y[i] || 0), 0);
@@ -95,11 +95,11 @@ def test_the_url_restores_the_view(page, server):
     assert page.get_by_role("button", **SHARES).get_attribute("aria-pressed") == "true"
     england = page.get_by_role("button", name="England", exact=True)
     assert england.get_attribute("aria-pressed") == "true"
-    names = page.evaluate("() => document.querySelector('#graph-cp-rates .js-plotly-plot')"
+    names = page.evaluate("() => document.querySelector('#child-protection-plans-rates-graph .js-plotly-plot')"
                           "._fullData.map(t => t.name)")
     assert sorted(names) == ["Dudley", "England"]
-    assert "New plans" in page.locator("#card-cp-rates h2").inner_text() or "new" in \
-        page.locator("#card-cp-rates .subtitle").inner_text().lower()
+    assert "New plans" in page.locator("#child-protection-plans-rates-card h2").inner_text() or "new" in \
+        page.locator("#child-protection-plans-rates-card .subtitle").inner_text().lower()
 
 
 def test_choices_work_from_the_keyboard_with_a_visible_focus(page, server):
@@ -124,7 +124,7 @@ def _download(page, card_id: str, label: str) -> bytes:
 
 def test_downloads_are_valid_files_with_the_right_content(page, server):
     _open(page, server, "/child-protection-plans?comparator=england&rate=new")
-    card = "card-cp-rates"
+    card = "child-protection-plans-rates-card"
     title = page.locator(f"#{card} h2").inner_text()
 
     data = _download(page, card, "CSV")

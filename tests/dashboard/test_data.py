@@ -6,7 +6,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from dashboard.store import files as data
+from dashboard import store as data
 
 
 @pytest.fixture

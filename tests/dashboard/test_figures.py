@@ -10,6 +10,7 @@ def _frame():
         "period": ["2010-11", "2011-12", "2010-11", "2011-12"],
         "period_start": pd.to_datetime(["2010-04-01", "2011-04-01"] * 2),
         "area_name": ["Dudley", "Dudley", "England", "England"],
+        "role": ["authority", "authority", "england", "england"],
         "value": [36.0, 33.0, 39.0, None],
         "unit": "rate_per_10000",
     })
@@ -29,7 +30,20 @@ def test_bars_group_and_pattern():
     fig = figures.bars(_frame(), category="period", series="area_name")
     assert fig.layout.barmode == "group"
     assert fig.data[0].marker.pattern.shape != fig.data[1].marker.pattern.shape
-    assert fig.data[0].marker.color == theme.AREA_STYLE["Dudley"]["color"]
+    assert fig.data[0].marker.color == theme.ROLE_STYLE["authority"]["color"]
+    assert fig.data[1].marker.color == theme.ROLE_STYLE["england"]["color"]
+
+
+def test_styles_follow_the_role_not_the_name():
+    frame = _frame().assign(area_name=lambda f: f["area_name"].map(
+        {"Dudley": "Worcestershire", "England": "England"}))
+    fig = figures.trend(frame)
+    assert fig.data[0].name == "Worcestershire"
+    assert fig.data[0].line.color == theme.ROLE_STYLE["authority"]["color"]
+    report = frame.assign(variant="report")
+    fig = figures.trend(report)
+    assert fig.data[0].line.color == theme.ROLE_STYLE["authority"]["color"]
+    assert fig.data[0].marker.symbol == "x" and fig.data[0].line.dash == "dot"
 
 
 def test_horizontal_percent_bars_put_the_suffix_on_the_value_axis():

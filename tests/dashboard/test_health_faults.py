@@ -91,7 +91,7 @@ def test_a_file_deleted_while_running(live, folder, page, processed_for_app):
     assert cards.count() >= 3
     assert page.locator(".chart-card .js-plotly-plot").count() == 0
     assert "cannot be shown right now: s47.parquet" in cards.first.inner_text()
-    assert Client(live).get("/export/s47-funnel.csv").status == 503
+    assert Client(live).get("/export/section-47-funnel.csv").status == 503
 
     _open(page, live, "/child-protection-plans")
     page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
@@ -122,7 +122,7 @@ def test_a_file_damaged_while_running(live, folder, page):
     _open(page, live, "/child-protection-plans")
     assert page.locator(".chart-card .js-plotly-plot").count() == 0
     assert "cp_plans.parquet could not be read" in page.locator(".chart-card").first.inner_text()
-    reply = Client(live).get("/export/cp-trend.csv")
+    reply = Client(live).get("/export/child-protection-plans-trend.csv")
     assert reply.status == 503 and "not available right now" in reply.text
 
     _open(page, live, "/section-47")

@@ -4,7 +4,7 @@ import pytest
 
 
 @pytest.mark.parametrize(("chart_id", "page", "report", "official"), [
-    ("cp-official", "cp_plans", "cp_plans_rate_per_10000",
+    ("child-protection-plans-official", "child-protection-plans", "cp_plans_rate_per_10000",
      "dfe_cp_plans_at_31_march_rate_per_10000"),
     ("contacts-official", "contacts", "referrals_rate_per_10000",
      "dfe_referrals_rate_per_10000"),
@@ -35,7 +35,7 @@ def test_where_both_sources_give_a_year_both_are_kept(registry):
 
 
 def test_title_follows_the_official_series(registry, processed):
-    result = registry.get("cp-official").render({})
+    result = registry.get("child-protection-plans-official").render({})
     plans = processed.frame("dfe_cp_plans")
     dudley = plans[(plans["area_code"] == "E08000027")
                    & (plans["measure"] == "dfe_cp_plans_at_31_march_rate_per_10000")]

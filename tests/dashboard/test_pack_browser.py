@@ -44,13 +44,13 @@ def test_three_charts_from_two_pages_make_a_word_pack_in_order(page, server, tmp
     # the chart as shown: shares, not counts
     page.get_by_role("button", name="Shares (%)", exact=True).click()
     page.wait_for_function("() => window.location.search.includes('show=shares')")
-    page.wait_for_function("() => document.querySelector('#card-cp-category .subtitle')"
+    page.wait_for_function("() => document.querySelector('#child-protection-plans-category-card .subtitle')"
                            ".textContent.startsWith('Share of children')")
     _add(page, CATEGORY, 1)
     _add(page, TREND, 2)
     # adding the same view twice does not add it again
     page.get_by_role("button", name=f"Add to pack: {TREND}", exact=True).click()
-    expect(page.locator("#card-cp-trend .pack-status")).to_contain_text("already in your pack")
+    expect(page.locator("#child-protection-plans-trend-card .pack-status")).to_contain_text("already in your pack")
 
     # another page, through the navigation (no reload): the basket goes along
     page.get_by_role("navigation").get_by_role("link", name="Section 47 & conferences").click()

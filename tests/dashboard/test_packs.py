@@ -66,7 +66,7 @@ def test_presets_follow_the_pages(packs, registry):
                          "Child protection plans"]
     themes = [i.chart_id for i in packs.preset_items("themes")]
     assert themes == [charts[0].id for _, charts in pages]
-    assert "cp-trend" in themes and "s47-funnel" in themes
+    assert "child-protection-plans-trend" in themes and "section-47-funnel" in themes
     every = [i.chart_id for i in packs.preset_items("annual-report")]
     assert sorted(every) == sorted(registry.REGISTRY) and len(every) == len(set(every))
     assert all(i.state == () for i in packs.preset_items("annual-report"))
@@ -213,12 +213,12 @@ def test_a_chart_without_data_is_left_out_and_named_on_the_cover(packs, registry
     def unavailable(_state):
         raise DataUnavailable("cp_plans.parquet has not been built")
 
-    chart = registry.get("cp-trend")
-    monkeypatch.setitem(registry.REGISTRY, "cp-trend",
+    chart = registry.get("child-protection-plans-trend")
+    monkeypatch.setitem(registry.REGISTRY, "child-protection-plans-trend",
                         dataclasses.replace(chart, build=unavailable))
-    items = packs.decode_items("cp-trend,cp-category")
+    items = packs.decode_items("child-protection-plans-trend,child-protection-plans-category")
     pack = packs.prepare(items, images=False)
-    assert [c.chart.id for c in pack.charts] == ["cp-category"]
+    assert [c.chart.id for c in pack.charts] == ["child-protection-plans-category"]
     assert pack.charts[0].number == 1
     document = Document(io.BytesIO(packs.to_docx(pack)))
     assert _chart_headings(document) == ["Category of harm"]
@@ -229,8 +229,8 @@ def test_a_chart_without_data_is_left_out_and_named_on_the_cover(packs, registry
 
 
 def test_a_chosen_state_is_drawn_as_chosen(packs):
-    items = packs.decode_items("cp-category;show=shares,cp-trend")
-    assert [i.chart_id for i in items] == ["cp-category", "cp-trend"]
+    items = packs.decode_items("child-protection-plans-category;show=shares,child-protection-plans-trend")
+    assert [i.chart_id for i in items] == ["child-protection-plans-category", "child-protection-plans-trend"]
     pack = packs.prepare(items, images=False)
     assert pack.charts[0].result.subtitle.startswith("Share of children")
     assert pack.period == "2011-12"  # the latest year in the figures
@@ -238,18 +238,18 @@ def test_a_chosen_state_is_drawn_as_chosen(packs):
 
 
 def test_items_are_encoded_compactly_and_checked(packs):
-    items = [packs.make_item("cp-rates", {"rate": "new", "comparator": "both"}),
-             packs.make_item("s47-funnel", {"year": "average"}), packs.make_item("cp-trend")]
+    items = [packs.make_item("child-protection-plans-rates", {"rate": "new", "comparator": "both"}),
+             packs.make_item("section-47-funnel", {"year": "average"}), packs.make_item("child-protection-plans-trend")]
     text = packs.encode_items(items)
-    assert text == "cp-rates;rate=new,s47-funnel;year=average,cp-trend"  # defaults left out
+    assert text == "child-protection-plans-rates;rate=new,section-47-funnel;year=average,child-protection-plans-trend"  # defaults left out
     assert packs.decode_items(text) == items
     assert packs.items_from_json([i.to_json() for i in items]) == items
-    for bad in ["nope", "../../etc/passwd", "cp-trend;show=shares", "cp-category;show=x",
-                "cp-category;show", "cp-category;show=counts;show=shares", "", ",",
-                "CP-TREND", "cp-trend/..", ",".join(["cp-trend"] * (packs.MAX_ITEMS + 1))]:
+    for bad in ["nope", "../../etc/passwd", "child-protection-plans-trend;show=shares", "child-protection-plans-category;show=x",
+                "child-protection-plans-category;show", "child-protection-plans-category;show=counts;show=shares", "", ",",
+                "CP-TREND", "child-protection-plans-trend/..", ",".join(["child-protection-plans-trend"] * (packs.MAX_ITEMS + 1))]:
         with pytest.raises(packs.PackError):
             packs.decode_items(bad)
-    for bad in [{"id": "nope"}, {"id": "cp-trend", "state": "x"}, "cp-trend", None]:
+    for bad in [{"id": "nope"}, {"id": "child-protection-plans-trend", "state": "x"}, "child-protection-plans-trend", None]:
         with pytest.raises(packs.PackError):
             packs.items_from_json([bad])
     with pytest.raises(packs.PackError):
@@ -260,14 +260,12 @@ def test_items_are_encoded_compactly_and_checked(packs):
 
 
 @pytest.fixture(scope="module")
-def client(registry):
-    from dashboard.app import app
-
+def client(app):
     return app.server.test_client()
 
 
 def test_the_download_route_builds_a_pack(client):
-    response = client.get("/pack.docx?items=cp-trend,cp-category%3Bshow%3Dshares"
+    response = client.get("/pack.docx?items=child-protection-plans-trend,child-protection-plans-category%3Bshow%3Dshares"
                           "&period=2010-11&title=Scrutiny+board")
     assert response.status_code == 200
     assert response.mimetype.endswith("wordprocessingml.document")
@@ -279,23 +277,23 @@ def test_the_download_route_builds_a_pack(client):
                                          "Category of harm"]
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "Scrutiny board" and "Period: 2010-11" in texts
-    deck = client.get("/pack.pptx?items=cp-trend")
+    deck = client.get("/pack.pptx?items=child-protection-plans-trend")
     assert deck.status_code == 200
     assert len(Presentation(io.BytesIO(deck.data)).slides) == 2
 
 
 @pytest.mark.parametrize("url, status", [
-    ("/pack.exe?items=cp-trend", 404),
-    ("/pack.docx.exe?items=cp-trend", 404),
+    ("/pack.exe?items=child-protection-plans-trend", 404),
+    ("/pack.docx.exe?items=child-protection-plans-trend", 404),
     ("/pack.docx", 400),
     ("/pack.docx?items=", 400),
     ("/pack.docx?items=not-a-chart", 400),
     ("/pack.docx?items=..%2F..%2Fetc%2Fpasswd", 400),
-    ("/pack.docx?items=cp-trend%3Bshow%3Dshares", 400),
-    ("/pack.docx?items=cp-trend&preset=themes", 400),
+    ("/pack.docx?items=child-protection-plans-trend%3Bshow%3Dshares", 400),
+    ("/pack.docx?items=child-protection-plans-trend&preset=themes", 400),
     ("/pack.docx?preset=../themes", 400),
-    ("/pack.docx?items=cp-trend&title=" + "x" * 200, 400),
-    ("/pack.docx?items=cp-trend&period=a%07b", 400),
+    ("/pack.docx?items=child-protection-plans-trend&title=" + "x" * 200, 400),
+    ("/pack.docx?items=child-protection-plans-trend&period=a%07b", 400),
 ])
 def test_the_download_route_refuses_anything_unknown(client, url, status):
     response = client.get(url)
@@ -306,7 +304,7 @@ def test_the_download_route_refuses_anything_unknown(client, url, status):
 def test_the_cli_writes_the_files(registry, tmp_path, capsys):
     from dashboard.exports import pack_cli
 
-    assert pack_cli.main(["--chart", "cp-trend", "--chart", "cp-category;show=shares",
+    assert pack_cli.main(["--chart", "child-protection-plans-trend", "--chart", "child-protection-plans-category;show=shares",
                           "--out", str(tmp_path), "--name", "board"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["board.docx", "board.pptx"]
     document = Document(tmp_path / "board.docx")
@@ -351,15 +349,15 @@ def test_the_pdf_has_the_cover_and_the_charts(packs, tmp_path):
 
 
 def test_the_pdf_route_answers(client):
-    response = client.get("/pack.pdf?items=cp-trend")
+    response = client.get("/pack.pdf?items=child-protection-plans-trend")
     if shutil.which("soffice"):
         assert response.status_code == 200 and response.data[:5] == b"%PDF-"
     else:
         assert response.status_code == 503
 
 
-def test_pack_page_is_listed_in_the_navigation(registry):
-    from dashboard.app import NAV
+def test_pack_page_is_listed_in_the_navigation(app, registry):
+    from dashboard.app import navigation
 
-    assert ("/pack", "Committee pack") in NAV
+    assert ("/pack", "Committee pack") in navigation()
     assert Path(registry.__file__).parents[1].joinpath("pages", "pack.py").exists()

@@ -24,7 +24,7 @@ NEIGHBOURS = ["Rotherham", "Telford and Wrekin", "Medway", "Wigan", "Doncaster",
 
 def test_every_chart_renders_for_every_option(registry):
     charts = registry.on_page("benchmarking")
-    assert {c.id for c in charts} == {"bm-trend", "bm-ranked", "bm-grid", "bm-map"}
+    assert {c.id for c in charts} == {"benchmarking-trend", "benchmarking-ranked", "benchmarking-grid", "benchmarking-map"}
     for c in charts:
         for key, values in c.options.items():
             for value in values:
@@ -33,7 +33,7 @@ def test_every_chart_renders_for_every_option(registry):
 
 
 def test_trend_shows_four_comparators_and_dudleys_interval(registry, processed):
-    result = registry.get("bm-trend").render({"indicator": "cin"})
+    result = registry.get("benchmarking-trend").render({"indicator": "cin"})
     names = [t.name for t in result.figure.data]
     assert names[0] == "Dudley: 95% confidence interval"
     assert set(names[1:]) == {"Dudley", "Statistical neighbours", "West Midlands", "England"}
@@ -49,7 +49,7 @@ def test_trend_shows_four_comparators_and_dudleys_interval(registry, processed):
 
 
 def test_neighbours_average_pools_the_ten_neighbours(registry, processed):
-    result = registry.get("bm-trend").render({"indicator": "cp-plans"})
+    result = registry.get("benchmarking-trend").render({"indicator": "cp-plans"})
     pooled = result.data[result.data["area_name"] == "Statistical neighbours"]
     plans = processed.frame("dfe_cp_plans")
     table = processed.frame("dfe_neighbours")
@@ -67,7 +67,7 @@ def test_neighbours_average_pools_the_ten_neighbours(registry, processed):
 
 @pytest.mark.parametrize(("scope", "count"), [("region", 14), ("england", None)])
 def test_ranked_chart_highlights_dudley(registry, processed, scope, count):
-    result = registry.get("bm-ranked").render({"indicator": "cla", "scope": scope})
+    result = registry.get("benchmarking-ranked").render({"indicator": "cla", "scope": scope})
     las = result.data
     assert las["geographic_level"].eq("local_authority").all()
     assert las["period"].nunique() == 1
@@ -84,7 +84,7 @@ def test_ranked_chart_highlights_dudley(registry, processed, scope, count):
 
 
 def test_grid_cells_carry_the_significance_words(registry, processed):
-    result = registry.get("bm-grid").render({})
+    result = registry.get("benchmarking-grid").render({})
     heat = result.figure.data[0]
     texts = [t for row in heat.text for t in row if t]
     assert any(t.endswith(("lower", "higher", "similar", "better", "worse")) for t in texts)
@@ -133,8 +133,8 @@ def test_a_new_release_shows_on_the_page_without_code_changes(tmp_path):
         page = browser.new_page()
         page.goto(origin + "/benchmarking?indicator=cin")
         page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
-        title = page.locator("#card-bm-trend h2").inner_text()
-        periods = page.evaluate("() => document.querySelector('#graph-bm-trend "
+        title = page.locator("#benchmarking-trend-card h2").inner_text()
+        periods = page.evaluate("() => document.querySelector('#benchmarking-trend-graph "
                                 ".js-plotly-plot')._fullData.flatMap(t => Array.from(t.x))")
         browser.close()
     assert "2025-03-31" in periods
@@ -160,7 +160,7 @@ def _areas(fig) -> dict[str, object]:
 def test_map_draws_every_authority_offline_with_dudley_outlined(registry, scope):
     from dashboard import figures
 
-    result = registry.get("bm-map").render({"indicator": "cla", "scope": scope})
+    result = registry.get("benchmarking-map").render({"indicator": "cla", "scope": scope})
     fig = result.figure
     assert {t.type for t in fig.data} == {"scatter"}  # no tiles, no WebGL
     assert not fig.layout.xaxis.visible and fig.layout.yaxis.scaleanchor == "x"
@@ -183,7 +183,7 @@ def test_map_draws_every_authority_offline_with_dudley_outlined(registry, scope)
 
 def test_west_midlands_map_covers_all_14_authorities_counties_as_districts(registry,
                                                                            processed):
-    result = registry.get("bm-map").render({"indicator": "cin", "scope": "region"})
+    result = registry.get("benchmarking-map").render({"indicator": "cin", "scope": "region"})
     assert set(result.data["area_name"]) == WEST_MIDLANDS
     assert result.data["region_code"].eq(REGION).all()
     areas = _areas(result.figure)
@@ -208,13 +208,13 @@ def test_west_midlands_map_covers_all_14_authorities_counties_as_districts(regis
 def test_england_map_says_which_authorities_could_not_be_drawn(registry, monkeypatch):
     from etl.geo import districts as boundaries
 
-    full = registry.get("bm-map").render({"indicator": "cin", "scope": "england"})
+    full = registry.get("benchmarking-map").render({"indicator": "cin", "scope": "england"})
     assert f"All {len(full.data)} authorities in England are drawn." in full.notes
     assert set(_areas(full.figure)) == set(full.data["area_name"])
 
     # Without the table of authorities created since 2013, those have no boundary
     monkeypatch.setattr(boundaries, "SUCCESSORS", {})
-    result = registry.get("bm-map").render({"indicator": "cin", "scope": "england"})
+    result = registry.get("benchmarking-map").render({"indicator": "cin", "scope": "england"})
     note = next(n for n in result.notes if n.startswith("Not drawn"))
     missing = ["Buckinghamshire", "Cumberland", "Dorset", "North Northamptonshire",
                "North Yorkshire", "Somerset", "Suffolk", "West Northamptonshire",
@@ -258,7 +258,7 @@ def test_map_png_export_is_a_valid_image(registry):
 
     from dashboard.exports import images as export
 
-    result = registry.get("bm-map").render({"indicator": "cp-plans", "scope": "region"})
+    result = registry.get("benchmarking-map").render({"indicator": "cp-plans", "scope": "region"})
     png = export.render(result, "png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])

@@ -10,14 +10,12 @@ from dashboard.charts import TABLE_COLUMNS
 from .figure_values import drawn_values
 
 DUDLEY, ENGLAND = "E08000027", "E92000001"
-CHARTS = {"cic-numbers", "cic-growth", "cic-age", "cic-legal", "cic-sex", "cic-care-orders",
-          "cic-average-age"}
+CHARTS = {"children-in-care-numbers", "children-in-care-growth", "children-in-care-age", "children-in-care-legal", "children-in-care-sex", "children-in-care-care-orders",
+          "children-in-care-average-age"}
 
 
-def test_page_is_registered():
+def test_page_is_registered(app):
     import dash
-
-    from dashboard.app import app  # noqa: F401
 
     page = next(p for p in dash.page_registry.values()
                 if p["module"].endswith("children_in_care"))
@@ -26,7 +24,7 @@ def test_page_is_registered():
 
 
 def test_all_charts_render_with_data_for_every_option(registry):
-    charts = registry.on_page("children_in_care")
+    charts = registry.on_page("children-in-care")
     assert {c.id for c in charts} == CHARTS
     for c in charts:
         states = [{}] + [{key: value} for key, values in c.options.items() for value in values]
@@ -42,31 +40,31 @@ def test_all_charts_render_with_data_for_every_option(registry):
 def test_titles_match_the_report(registry):
     # Report: "Numbers have increased by approx 33% ... from 512 as at March 2007 to 682
     # as at March 2012. Nationally ... increased by 9.3% from 59970 in 2007 to 65520 in 2011."
-    assert registry.get("cic-numbers").render({}).title == (
+    assert registry.get("children-in-care-numbers").render({}).title == (
         "Children in care in Dudley rose 33% from 512 in March 2007 to 682 in March 2012")
-    assert registry.get("cic-growth").render({}).title == (
+    assert registry.get("children-in-care-growth").render({}).title == (
         "Children in care rose 33% in Dudley (March 2007 to March 2012) and 9.3% in England "
         "(March 2007 to March 2011)")
     # "Dudley CIC population consists of more boys (53%) than girls (47%) ... 56% of CIC
     # are boys, and 44% Girls."
-    assert registry.get("cic-sex").render({}).title == (
+    assert registry.get("children-in-care-sex").render({}).title == (
         "Compared with England, more of Dudley's children in care were girls (47% against "
         "44%) and fewer were boys (53% against 56%)")
     # Full care orders "from 294 as at March 2008 to 385 as at March 2012": (385-294)/294 = 31%.
-    assert registry.get("cic-care-orders").render({}).title == (
+    assert registry.get("children-in-care-care-orders").render({}).title == (
         "Children on full care orders rose 31% from 294 in March 2008 to 385 in March 2012")
-    assert registry.get("cic-average-age").render({}).title == (
+    assert registry.get("children-in-care-average-age").render({}).title == (
         "The average age of children in care fell from 10.4 years in March 2008 to 9 years "
         "in March 2012")
     # Ages: 1 to 4 is 24% in Dudley against 18% nationally (largest gap up: +6 points);
     # 16 and over 12% against 21% (largest gap down: -9 points).
-    assert registry.get("cic-age").render({}).title == (
+    assert registry.get("children-in-care-age").render({}).title == (
         "Compared with England, more of Dudley's children in care were aged 1 to 4 (24% "
         "against 18%) and fewer were aged 16 and over (12% against 21%)")
 
 
-@pytest.mark.parametrize("chart_id", ["cic-age", "cic-legal", "cic-sex", "cic-numbers",
-                                      "cic-growth"])
+@pytest.mark.parametrize("chart_id", ["children-in-care-age", "children-in-care-legal", "children-in-care-sex", "children-in-care-numbers",
+                                      "children-in-care-growth"])
 def test_table_equals_parquet(registry, processed, chart_id):
     result = registry.get(chart_id).render({})
     parquet = processed.frame("children_in_care")
@@ -79,12 +77,12 @@ def test_table_equals_parquet(registry, processed, chart_id):
                         & (parquet["period_start"] == raw["period_start"])
                         & (parquet["period_end"] == raw["period_end"])]
         assert match["value"].tolist() == [row["Value"]], (chart_id, row.to_dict())
-    if chart_id == "cic-legal":
+    if chart_id == "children-in-care-legal":
         dudley = table[(table["Area"] == "Dudley") & (table["Breakdown"] == "Voluntary agreement")]
         assert dudley["Value"].tolist() == [15]
 
 
-@pytest.mark.parametrize("chart_id", ["cic-growth", "cic-age", "cic-legal", "cic-sex"])
+@pytest.mark.parametrize("chart_id", ["children-in-care-growth", "children-in-care-age", "children-in-care-legal", "children-in-care-sex"])
 def test_compare_option_changes_what_is_drawn(registry, chart_id):
     chart = registry.get(chart_id)
     both = chart.render({"compare": "england"})
@@ -96,7 +94,7 @@ def test_compare_option_changes_what_is_drawn(registry, chart_id):
 
 
 def test_unpublished_years_are_gaps_not_zero(registry):
-    fig = registry.get("cic-numbers").render({}).figure
+    fig = registry.get("children-in-care-numbers").render({}).figure
     (trace,) = fig.data
     values = dict(zip(trace.x, trace.y, strict=True))
     assert list(values) == [f"March {y}" for y in range(2007, 2013)]
@@ -106,7 +104,7 @@ def test_unpublished_years_are_gaps_not_zero(registry):
 
 
 def test_legal_status_puts_dudley_first_in_legend(registry):
-    fig = registry.get("cic-legal").render({}).figure
+    fig = registry.get("children-in-care-legal").render({}).figure
     assert [t.name for t in fig.data] == ["England", "Dudley"]
     assert fig.layout.legend.traceorder == "reversed"
 
@@ -140,5 +138,5 @@ def _pressed(component, control_id):
 def test_layout_reads_state_from_url(registry):
     from dashboard.pages import children_in_care
 
-    assert _pressed(children_in_care.layout(compare="none"), "cic-compare") == ["none"]
-    assert _pressed(children_in_care.layout(compare="mars"), "cic-compare") == ["england"]
+    assert _pressed(children_in_care.layout(compare="none"), "children-in-care-compare") == ["none"]
+    assert _pressed(children_in_care.layout(compare="mars"), "children-in-care-compare") == ["england"]

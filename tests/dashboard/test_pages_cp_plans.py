@@ -7,9 +7,9 @@ from dashboard.charts import TABLE_COLUMNS
 
 
 def test_all_charts_render_with_data_for_every_option(registry):
-    charts = registry.on_page("cp_plans")
-    assert {c.id for c in charts} == {"cp-trend", "cp-category", "cp-rates", "cp-duration",
-                                      "cp-official"}
+    charts = registry.on_page("child-protection-plans")
+    assert {c.id for c in charts} == {"child-protection-plans-trend", "child-protection-plans-category", "child-protection-plans-rates", "child-protection-plans-duration",
+                                      "child-protection-plans-official"}
     for c in charts:
         states = [{}] + [{key: value} for key, values in c.options.items() for value in values]
         for state in states:
@@ -21,13 +21,13 @@ def test_all_charts_render_with_data_for_every_option(registry):
 
 
 def test_trend_title_is_computed_from_the_data(registry):
-    result = registry.get("cp-trend").render({})
+    result = registry.get("child-protection-plans-trend").render({})
     assert result.title == ("Children on a plan at 31 March rose 61% from 134 in 2007-08 to "
                             "216 in 2011-12")
 
 
 def test_category_table_equals_parquet(registry, processed):
-    result = registry.get("cp-category").render({"show": "counts"})
+    result = registry.get("child-protection-plans-category").render({"show": "counts"})
     table = result.table()
     parquet = processed.frame("cp_plans")
     for _, row in table.iterrows():
@@ -42,7 +42,7 @@ def test_category_table_equals_parquet(registry, processed):
 
 
 def test_shares_add_to_100_each_year(registry):
-    result = registry.get("cp-category").render({"show": "shares"})
+    result = registry.get("child-protection-plans-category").render({"show": "shares"})
     sums = result.data.groupby("period")["value"].sum()
     assert sums.round(6).eq(100).all()
 
@@ -53,12 +53,12 @@ def test_shares_add_to_100_each_year(registry):
     ("england", {"Dudley", "England"}),
 ])
 def test_rates_comparator_choice(registry, comparator, areas):
-    result = registry.get("cp-rates").render({"comparator": comparator, "rate": "new"})
+    result = registry.get("child-protection-plans-rates").render({"comparator": comparator, "rate": "new"})
     assert set(result.data["area_name"]) == areas
     assert {t.name for t in result.figure.data} == areas
 
 
 def test_unknown_state_falls_back_to_defaults(registry):
-    chart = registry.get("cp-rates")
+    chart = registry.get("child-protection-plans-rates")
     assert chart.state({"rate": "../../etc", "comparator": "mars"}) == {
         "rate": "on-plans", "comparator": "both"}

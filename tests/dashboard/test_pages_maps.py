@@ -13,7 +13,7 @@ from .browser import ALL_CHARTS_DRAWN, live_server
 
 DUDLEY, WORCS = "E08000027", "E10000034"
 AREAS = """() => {
-  const g = document.querySelector('#graph-sa-map .js-plotly-plot');
+  const g = document.querySelector('#maps-small-areas-graph .js-plotly-plot');
   const hover = g.data.find(t => t.name === 'Areas');
   const text = {};
   hover.customdata.forEach((code, i) => { if (!(code in text)) text[code] = hover.text[i]; });
@@ -22,13 +22,13 @@ AREAS = """() => {
   return {text, shades};
 }"""
 AREA_COUNT = """(n) => {
-  const g = document.querySelector('#graph-sa-map .js-plotly-plot');
+  const g = document.querySelector('#maps-small-areas-graph .js-plotly-plot');
   const hover = g && g.data.find(t => t.name === 'Areas');
   return hover && new Set(hover.customdata).size === n;
 }"""
 # The pixel position of the point inside an area that carries its hover text.
 AREA_POINT = """(code) => {
-  const g = document.querySelector('#graph-sa-map .js-plotly-plot');
+  const g = document.querySelector('#maps-small-areas-graph .js-plotly-plot');
   const t = g._fullData.find(d => d.name === 'Areas');
   const i = t.customdata.indexOf(code);
   const fl = g._fullLayout, box = g.getBoundingClientRect();
@@ -56,7 +56,7 @@ def test_dudley_map_draws_201_lsoas_and_hovers_e01009889(page, server, processed
     assert len(areas["text"]) == 201
     assert sorted(c for shade in areas["shades"] for c in shade["areas"]) == sorted(
         areas["text"])  # each LSOA drawn once, in one shade
-    page.locator("#graph-sa-map").scroll_into_view_if_needed()
+    page.locator("#maps-small-areas-graph").scroll_into_view_if_needed()
     point = page.evaluate(AREA_POINT, "E01009889")
     page.mouse.move(point["x"], point["y"])
     label = page.locator(".hoverlayer .hovertext")
@@ -68,7 +68,7 @@ def test_dudley_map_draws_201_lsoas_and_hovers_e01009889(page, server, processed
         assert "c: fewer than 6" in text and not re.search(r"\d+ children\)", text)
     else:
         assert f"({int(row['value'])} children)" in text
-    assert "Synthetic sample — not real data" in page.locator("#card-sa-map h2").inner_text()
+    assert "Synthetic sample — not real data" in page.locator("#maps-small-areas-card h2").inner_text()
     assert page.get_by_text("Synthetic sample — not real data. These maps").count() == 1
 
 
@@ -84,14 +84,14 @@ def test_suppressed_lsoas_are_hatched_c_with_no_number_anywhere(page, server, pr
     hatched = [s for s in areas["shades"] if s["pattern"]]
     assert len(hatched) == 1 and hatched[0]["name"].startswith("c: not shown")
     assert set(hatched[0]["areas"]) == hidden
-    legend = page.locator("#graph-sa-map .legend").text_content()
+    legend = page.locator("#maps-small-areas-graph .legend").text_content()
     assert "c: not shown (fewer than 6" in legend and "SYNTHETIC SAMPLE" in legend
     # the table view and the CSV download have c and no number for those LSOAs
-    card = page.locator("#card-sa-map")
+    card = page.locator("#maps-small-areas-card")
     assert card.locator("table.data-table").count() == 0  # a long table is not sent
     card.get_by_text("View as table").click()  # with the page, but when it is opened
     page.wait_for_function("() => document.querySelectorAll("
-                           "'#card-sa-map table.data-table tbody tr').length === 201")
+                           "'#maps-small-areas-card table.data-table tbody tr').length === 201")
     shown_rows = card.locator("table.data-table tbody tr")
     header = card.locator("table.data-table thead th").all_inner_texts()
     counted, value, status = (header.index(h) for h in ("Children counted", "Value",
@@ -125,7 +125,7 @@ def test_the_ward_view_draws_24_wards_with_ranked_table(page, server, processed)
     rates = _latest_cp(processed, "ward", measure="sa_cp_plans_started_rate")
     top = rates.sort_values("value").dropna(subset=["value"]).iloc[-1]
     assert f"<b>{top['area_name']}</b> ward" in text[top["area_code"]]
-    ranking = page.locator("#card-sa-wards")
+    ranking = page.locator("#maps-wards-card")
     ranking.get_by_text("View as table").click()
     first = ranking.locator("table.data-table tbody tr").first.locator("td").all_inner_texts()
     assert first[2] == "1" and first[1] == top["area_name"]
@@ -135,11 +135,11 @@ def test_map_exports_carry_the_synthetic_and_suppression_notes(server):
     import urllib.request
 
     for view in ("lsoa", "ward"):
-        with urllib.request.urlopen(f"{server}/export/sa-map.svg?view={view}") as response:
+        with urllib.request.urlopen(f"{server}/export/maps-small-areas.svg?view={view}") as response:
             svg = response.read().decode()
         assert "Synthetic sample — not real data" in svg and "SYNTHETIC SAMPLE" in svg
         assert "fewer than 6" in svg and "Contains OS data" in svg
-    with urllib.request.urlopen(f"{server}/export/sa-map.png") as response:
+    with urllib.request.urlopen(f"{server}/export/maps-small-areas.png") as response:
         assert response.read()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -10,7 +10,7 @@ from dashboard.charts import TABLE_COLUMNS
 
 from .figure_values import drawn_values
 
-CHARTS = {"ri-trend", "ri-breakdown", "ri-locations", "ri-schools", "ri-support"}
+CHARTS = {"racist-incidents-trend", "racist-incidents-breakdown", "racist-incidents-locations", "racist-incidents-schools", "racist-incidents-support"}
 YEARS = ["2006-07", "2007-08", "2008-09", "2009-10", "2010-11"]
 
 
@@ -20,10 +20,8 @@ def _states(chart):
                    for combo in itertools.product(*chart.options.values())]
 
 
-def test_page_is_registered():
+def test_page_is_registered(app):
     import dash
-
-    from dashboard.app import app  # noqa: F401
 
     page = next(p for p in dash.page_registry.values()
                 if p["module"].endswith("racist_incidents"))
@@ -32,7 +30,7 @@ def test_page_is_registered():
 
 
 def test_all_charts_render_with_data_for_every_option(registry):
-    charts = registry.on_page("racist_incidents")
+    charts = registry.on_page("racist-incidents")
     assert {c.id for c in charts} == CHARTS
     for c in charts:
         for state in _states(c):
@@ -54,33 +52,33 @@ def test_breakdown_options():
 
 def test_titles_match_the_report(registry):
     # Table 2: 258 incidents in 2006-07, 139 in 2010-11: (139 - 258) / 258 = -46%.
-    assert registry.get("ri-trend").render({}).title == (
+    assert registry.get("racist-incidents-trend").render({}).title == (
         "Racist incidents reported by schools fell 46% from 258 in 2006-07 to 139 in 2010-11")
     # Victims' ethnicity 2010-11: Asian 55 of 55+26+3+32+19 = 135 (41%).
-    assert registry.get("ri-breakdown").render({}).title == (
+    assert registry.get("racist-incidents-breakdown").render({}).title == (
         "In 2010-11, 55 of the 135 victims whose ethnicity was recorded were Asian (41%)")
     # Perpetrators' ethnicity 2010-11: White 93 of 10+19+0+7+93 = 129 (72%).
-    assert registry.get("ri-breakdown").render({"group": "perpetrators"}).title == (
+    assert registry.get("racist-incidents-breakdown").render({"group": "perpetrators"}).title == (
         "In 2010-11, 93 of the 129 alleged perpetrators whose ethnicity was recorded were "
         "from White groups (72%)")
     # Asian victims: 125 in 2006-07, 55 in 2010-11: -56%.
-    assert registry.get("ri-breakdown").render({"year": "all"}).title == (
+    assert registry.get("racist-incidents-breakdown").render({"year": "all"}).title == (
         "Victims who were Asian fell 56% from 125 in 2006-07 to 55 in 2010-11")
     # Schools 2010-11: 74 made a return, 27 reported no incidents.
-    assert registry.get("ri-schools").render({}).title == (
+    assert registry.get("racist-incidents-schools").render({}).title == (
         "In 2010-11, 27 of the 74 schools that sent a return reported no racist incidents")
     # Support 2010-11: senior staff 93 and parents 43 of 139 incidents (67% and 31%).
-    assert registry.get("ri-support").render({}).title == (
+    assert registry.get("racist-incidents-support").render({}).title == (
         "In 2010-11, senior staff were involved in 93 of the 139 incidents (67%) and the "
         "victim's parents in 43 (31%)")
     # Locations 2010-11: other areas 86, closely supervised 48: 86 of 134 (64%).
-    assert registry.get("ri-locations").render({}).title == (
+    assert registry.get("racist-incidents-locations").render({}).title == (
         "In 2010-11, 86 of the 134 incidents with a recorded location (64%) happened in "
         "other areas, not in closely supervised locations")
 
 
 def test_rate_exists_only_where_pupils_are_known(registry):
-    result = registry.get("ri-trend").render({"show": "rate"})
+    result = registry.get("racist-incidents-trend").render({"show": "rate"})
     assert result.data["period"].tolist() == ["2009-10", "2010-11"]
     # 185 incidents for over 47,000 pupils; 139 for over 45,000.
     assert result.data["value"].round(3).tolist() == [round(185 / 47, 3), round(139 / 45, 3)]
@@ -98,7 +96,7 @@ def test_rate_exists_only_where_pupils_are_known(registry):
     ("victims", "sex", "all"), ("perpetrators", "sex", "2010-11"),
 ])
 def test_breakdown_table_equals_parquet(registry, processed, group, by, year):
-    result = registry.get("ri-breakdown").render({"group": group, "by": by, "year": year})
+    result = registry.get("racist-incidents-breakdown").render({"group": group, "by": by, "year": year})
     parquet = processed.frame("racist_incidents")
     measure = {"victims": "racist_incident_victims",
                "perpetrators": "racist_incident_perpetrators"}[group]
@@ -115,7 +113,7 @@ def test_breakdown_table_equals_parquet(registry, processed, group, by, year):
 
 
 def test_breakdown_figures_from_the_report(registry):
-    table = registry.get("ri-breakdown").render(
+    table = registry.get("racist-incidents-breakdown").render(
         {"group": "perpetrators", "by": "age-band", "year": "2007-08"}).table()
     values = dict(zip(table["Breakdown"], table["Value"], strict=True))
     assert values == {"Under 8": 25, "Between 8 and 10": 74, "Between 11 and 14": 64,
@@ -123,7 +121,7 @@ def test_breakdown_figures_from_the_report(registry):
 
 
 def test_breakdown_choices_change_the_data(registry):
-    chart = registry.get("ri-breakdown")
+    chart = registry.get("racist-incidents-breakdown")
     base = chart.render({"group": "victims", "by": "ethnicity", "year": "2010-11"}).data
     other_group = chart.render({"group": "perpetrators", "by": "ethnicity",
                                 "year": "2010-11"}).data
@@ -139,14 +137,14 @@ def test_breakdown_choices_change_the_data(registry):
 
 
 def test_breakdown_warns_that_people_need_not_add_up(registry):
-    result = registry.get("ri-breakdown").render({"by": "sex", "year": "2006-07"})
+    result = registry.get("racist-incidents-breakdown").render({"by": "sex", "year": "2006-07"})
     # 67 + 194 = 261 victims in 2006-07, more than the 258 incidents.
     assert result.data["value"].sum() == 261
     assert any("need not add up" in n for n in result.notes)
 
 
 def test_locations_show_the_totals_and_the_flags(registry, processed):
-    result = registry.get("ri-locations").render({})
+    result = registry.get("racist-incidents-locations").render({})
     flags = processed.flags()
     ours = flags[flags["dataset"] == "racist_incidents"]
     assert len(ours) == 3
@@ -161,7 +159,7 @@ def test_locations_show_the_totals_and_the_flags(registry, processed):
 
 
 def test_schools_returns_are_gaps_before_2009(registry):
-    fig = registry.get("ri-schools").render({}).figure
+    fig = registry.get("racist-incidents-schools").render({}).figure
     returns = next(t for t in fig.data if t.name == "Schools that sent a return")
     drawn = dict(zip(returns.x, returns.y, strict=True))
     assert all(pd.isna(drawn[y]) for y in YEARS[:3])

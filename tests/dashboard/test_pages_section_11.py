@@ -10,7 +10,7 @@ import pytest
 from dashboard.charts import TABLE_COLUMNS
 from etl import config
 
-CHARTS = {"s11-grid", "s11-standards", "s11-org"}
+CHARTS = {"section-11-grid", "section-11-standards", "section-11-org"}
 
 
 def _missing(v) -> bool:
@@ -27,7 +27,7 @@ def _walk(component):
 
 
 def test_all_charts_render_with_data_for_every_option(registry):
-    charts = registry.on_page("section11")
+    charts = registry.on_page("section-11")
     assert {c.id for c in charts} == CHARTS
     for c in charts:
         states = [{}] + [{key: value} for key, values in c.options.items() for value in values]
@@ -54,7 +54,7 @@ def test_organisation_options_are_the_audited_organisations(registry, processed)
 
 
 def test_grid_draws_every_score_and_shows_gaps_as_no_score(registry, processed):
-    result = registry.get("s11-grid").render({})
+    result = registry.get("section-11-grid").render({})
     heat = result.figure.data[0]
     assert len(heat.y) == 10 and list(heat.x) == [str(i) for i in range(1, 12)]
     gaps = [(y, x) for y, row_z, row_t in zip(heat.y, heat.z, heat.text, strict=True)
@@ -84,14 +84,14 @@ def test_grid_draws_every_score_and_shows_gaps_as_no_score(registry, processed):
 
 def test_grid_title_matches_the_report(registry):
     # Appendix 4 by hand: 105 printed scores; standard 10 has 62, 58, 62, 62 below 62.5%.
-    result = registry.get("s11-grid").render({})
+    result = registry.get("section-11-grid").render({})
     assert result.title == ("Of 105 scores, 32 were green, 61 amber and 12 blue; none was red. "
                             "Standard 10 (joint working to safeguard children) had the most "
                             "scores below amber (4)")
 
 
 def test_standards_title_and_table_match_the_report(registry, processed):
-    result = registry.get("s11-standards").render({})
+    result = registry.get("section-11-standards").render({})
     # Appendix 4: safe recruitment 88.1% on average, views of children 69%.
     assert result.title == ("Standard 9 (safe recruitment) had the highest average score "
                             "(88.1%) and standard 5 (services shaped by children's views) "
@@ -107,7 +107,7 @@ def test_standards_title_and_table_match_the_report(registry, processed):
 
 
 def test_standards_note_the_averages_that_disagree_with_the_scores(registry, processed):
-    result = registry.get("s11-standards").render({})
+    result = registry.get("section-11-standards").render({})
     flags = processed.flags()
     n = int((flags["measure"] == "section11_standard_average").sum())
     assert n == 10
@@ -117,7 +117,7 @@ def test_standards_note_the_averages_that_disagree_with_the_scores(registry, pro
 
 
 def test_org_profile_for_cafcass_matches_the_report(registry):
-    result = registry.get("s11-org").render({"org": "cafcass"})
+    result = registry.get("section-11-org").render({"org": "cafcass"})
     # Cafcass 100, 100, 100, 100, 75, 75, 87, 87, 100, 91, 87 against the printed averages:
     # level on standard 6 (75%), above on the rest; overall 91.1% against 81.8%.
     assert result.title == ("Cafcass scored above the average on 10 of the 11 standards "
@@ -131,7 +131,7 @@ def test_org_profile_for_cafcass_matches_the_report(registry):
 def test_org_option_changes_the_data(registry, processed):
     from dashboard.pages.section_11 import ORGS
 
-    chart = registry.get("s11-org")
+    chart = registry.get("section-11-org")
     seen = {}
     for slug, code in ORGS.items():
         result = chart.render({"org": slug})
@@ -149,7 +149,7 @@ def test_org_option_changes_the_data(registry, processed):
 
 
 def test_youth_offending_gaps_and_flag(registry):
-    result = registry.get("s11-org").render({"org": "youth-offending"})
+    result = registry.get("section-11-org").render({"org": "youth-offending"})
     bars = next(t for t in result.figure.data if t.name == "Youth Offending Services")
     values = dict(zip(bars.y, bars.x, strict=True))
     for standard in ("5. Services shaped by children's views",
@@ -160,7 +160,7 @@ def test_youth_offending_gaps_and_flag(registry):
     assert values["Overall"] == 70.1
     assert any("overall score as 70.1%" in n and "80.1%" in n for n in result.notes)
     assert any("standards 5, 7, 10 and 11" in n for n in result.notes)
-    cafcass = registry.get("s11-org").render({"org": "cafcass"})
+    cafcass = registry.get("section-11-org").render({"org": "cafcass"})
     assert not any("overall score as" in n for n in cafcass.notes)
 
 
@@ -177,12 +177,12 @@ def test_summary_and_standards_list(registry):
     assert any(c.children == "Safe recruitment" for c in items)
     ordered = [c for c in _walk(layout) if type(c).__name__ == "Ol"]
     assert len(ordered) == 1 and len(ordered[0].children) == 11
-    assert _pressed(layout, "s11-organisation") == ["probation"]
+    assert _pressed(layout, "section-11-organisation") == ["probation"]
 
 
 @pytest.mark.parametrize("bad", ["../etc", "CAFCASS", "ORG-CAFCASS"])
 def test_unknown_org_falls_back_to_the_first(registry, bad):
-    assert registry.get("s11-org").state({"org": bad}) == {"org": "cafcass"}
+    assert registry.get("section-11-org").state({"org": bad}) == {"org": "cafcass"}
 
 
 def _pressed(component, control: str) -> list[str]:

@@ -8,7 +8,7 @@ from dashboard.charts import TABLE_COLUMNS
 
 from .figure_values import drawn_values
 
-CHARTS = {"s47-funnel", "s47-counts", "s47-conversion", "s47-timeliness"}
+CHARTS = {"section-47-funnel", "section-47-counts", "section-47-conversion", "section-47-timeliness"}
 # Report 2011-12, Table 1: strategy discussions, needing S47, S47 held, needing ICPC,
 # ICPC held, made subject to a plan.
 TABLE_1 = {
@@ -26,7 +26,7 @@ def _states(chart):
 
 
 def test_all_charts_render_with_data_for_every_option(registry):
-    charts = registry.on_page("s47")
+    charts = registry.on_page("section-47")
     assert {c.id for c in charts} == CHARTS
     for c in charts:
         for state in _states(c):
@@ -41,7 +41,7 @@ def test_all_charts_render_with_data_for_every_option(registry):
 def test_every_table_value_equals_the_parquet(registry, processed):
     parquet = processed.frame("s47")
     keys = ["measure", "area_code", "breakdown_value", "period", "period_type"]
-    for c in registry.on_page("s47"):
+    for c in registry.on_page("section-47"):
         for state in _states(c):
             rows = c.render(state).data
             merged = rows[[*keys, "value"]].merge(parquet[[*keys, "value"]], on=keys,
@@ -52,13 +52,13 @@ def test_every_table_value_equals_the_parquet(registry, processed):
 
 @pytest.mark.parametrize("year", list(TABLE_1))
 def test_funnel_shows_table_1_for_each_year(registry, year):
-    result = registry.get("s47-funnel").render({"year": year})
+    result = registry.get("section-47-funnel").render({"year": year})
     assert result.table()["Value"].tolist() == TABLE_1[year]
     assert list(result.figure.data[0].x) == TABLE_1[year]
 
 
 def test_funnel_year_changes_the_data(registry):
-    chart = registry.get("s47-funnel")
+    chart = registry.get("section-47-funnel")
     latest, first = chart.render({}), chart.render({"year": "2007-08"})
     assert set(latest.data["period"]) == {"2011-12"}
     assert set(first.data["period"]) == {"2007-08"}
@@ -72,7 +72,7 @@ def test_funnel_year_changes_the_data(registry):
 
 
 def test_funnel_year_without_figures_is_said_plainly(registry):
-    chart = registry.get("s47-funnel")
+    chart = registry.get("section-47-funnel")
     assert chart.state({"year": "2012-13"}) == {"year": "2011-12"}
     result = chart.build({"year": "2012-13"})  # past the state check, as if data went missing
     assert result.title == "No published figures for 2012-13"
@@ -84,7 +84,7 @@ def test_funnel_year_without_figures_is_said_plainly(registry):
 def test_counts_title_matches_the_report(registry):
     # Report 2011-12: "a 77% increase in the number of Section 47 Strategy Discussions over
     # the last 5 years"; Table 1: 456 in 2007-08, 809 in 2011-12.
-    result = registry.get("s47-counts").render({})
+    result = registry.get("section-47-counts").render({})
     assert result.title == ("Children at strategy discussions rose 77% from 456 in 2007-08 "
                             "to 809 in 2011-12")
     assert {t.name for t in result.figure.data} == {"Strategy discussions",
@@ -96,7 +96,7 @@ def test_counts_title_matches_the_report(registry):
 
 
 def test_conversion_rates_and_five_year_averages(registry):
-    result = registry.get("s47-conversion").render({})
+    result = registry.get("section-47-conversion").render({})
     # Table 1: % requiring initial case conference 55.2% (2007-08), 34.9% (2011-12).
     assert result.title == ("Enquiries leading to a conference fell 20.3 percentage points "
                             "from 55.2% in 2007-08 to 34.9% in 2011-12")
@@ -113,7 +113,7 @@ def test_conversion_rates_and_five_year_averages(registry):
     ("england", {"Dudley", "England"}, "a larger share than England (12%)"),
 ])
 def test_timeliness_comparator(registry, comparator, areas, title_end):
-    result = registry.get("s47-timeliness").render({"comparator": comparator})
+    result = registry.get("section-47-timeliness").render({"comparator": comparator})
     assert set(result.data["area_name"]) == areas
     assert {t.name for t in result.figure.data} == areas
     assert result.title == ("In 2019-20, Dudley held 20% of initial conferences within 10 "
@@ -126,6 +126,6 @@ def test_timeliness_comparator(registry, comparator, areas, title_end):
 
 
 def test_unknown_state_falls_back_to_defaults(registry):
-    assert registry.get("s47-timeliness").state({"comparator": "mars"}) == {
+    assert registry.get("section-47-timeliness").state({"comparator": "mars"}) == {
         "comparator": "both"}
-    assert registry.get("s47-funnel").state({"year": "../etc"}) == {"year": "2011-12"}
+    assert registry.get("section-47-funnel").state({"year": "../etc"}) == {"year": "2011-12"}

@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.charts import TABLE_COLUMNS
 
-CHARTS = {"tr-multi-agency", "tr-kinds", "tr-journey", "tr-hours", "tr-feedback"}
+CHARTS = {"training-multi-agency", "training-kinds", "training-journey", "training-hours", "training-feedback"}
 
 
 def _drawn(trace) -> list:
@@ -34,14 +34,14 @@ def test_all_charts_render_with_data_for_every_option(registry):
 def test_multi_agency_title_matches_the_report(registry):
     # 2011-12 report: 1652 people in 2011-12, 1705 in 2010-11 and 1894 the year before,
     # "a 13% decrease over 3 years".
-    result = registry.get("tr-multi-agency").render({})
+    result = registry.get("training-multi-agency").render({})
     assert result.title == ("People trained on multi-agency courses fell 13% from 1,894 in "
                             "2009-10 to 1,652 in 2011-12")
     assert list(result.figure.data[0].y) == [1894, 1705, 1652]
 
 
 def test_kinds_show_2011_12_only_and_match_parquet(registry, processed):
-    result = registry.get("tr-kinds").render({})
+    result = registry.get("training-kinds").render({})
     assert set(result.data["period"]) == {"2011-12"}
     assert result.title == ("Single-agency training reached the most people in 2011-12 "
                             "(5,151), 3.1 times as many as multi-agency courses (1,652)")
@@ -53,17 +53,17 @@ def test_kinds_show_2011_12_only_and_match_parquet(registry, processed):
 
 def test_journey_title_matches_the_report(registry):
     # 2019-20 report: 595 bookings, 227 delegates failed to attend; joint: 379 and 124.
-    dscb = registry.get("tr-journey").render({"programme": "dscb"})
+    dscb = registry.get("training-journey").render({"programme": "dscb"})
     assert dscb.title == ("People did not turn up for 227 of 595 bookings (38%) on DSCB "
                           "courses in 2019-20")
-    joint = registry.get("tr-journey").render({"programme": "joint"})
+    joint = registry.get("training-journey").render({"programme": "joint"})
     assert joint.title == ("People did not turn up for 124 of 379 bookings (33%) on joint "
                            "courses with the adults board in 2019-20")
 
 
 def test_journey_table_equals_parquet_and_option_changes_the_data(registry, processed):
-    dscb = registry.get("tr-journey").render({"programme": "dscb"})
-    joint = registry.get("tr-journey").render({"programme": "joint"})
+    dscb = registry.get("training-journey").render({"programme": "dscb"})
+    joint = registry.get("training-journey").render({"programme": "joint"})
     for result, programme in ((dscb, "DSCB"), (joint, "Joint DSAB/DSCB")):
         assert set(result.data["breakdown_value"]) == {programme}
         for _, row in result.data.iterrows():
@@ -79,15 +79,15 @@ def test_journey_table_equals_parquet_and_option_changes_the_data(registry, proc
 
 
 def test_completions_above_bookings_are_flagged_plainly(registry):
-    dscb = registry.get("tr-journey").render({"programme": "dscb"})
+    dscb = registry.get("training-journey").render({"programme": "dscb"})
     note = next(n for n in dscb.notes if n.startswith("More people completed"))
     assert "(862)" in note and "(595)" in note and "does not explain" in note
-    joint = registry.get("tr-journey").render({"programme": "joint"})
+    joint = registry.get("training-journey").render({"programme": "joint"})
     assert not any(n.startswith("More people completed") for n in joint.notes)
 
 
 def test_hours_match_the_report(registry, processed):
-    result = registry.get("tr-hours").render({})
+    result = registry.get("training-hours").render({})
     # 1,400 hours lost against over 4,700 hours taken on DSCB courses.
     assert result.title == ("Hours lost to people not attending came to about 30% of the hours "
                             "taken on DSCB courses in 2019-20 (1,400 against 4,700)")
@@ -101,7 +101,7 @@ def test_hours_match_the_report(registry, processed):
 
 
 def test_feedback_title(registry):
-    result = registry.get("tr-feedback").render({})
+    result = registry.get("training-feedback").render({})
     assert result.title == ("On both courses with published feedback, 100% felt more able "
                             "afterwards and 90% said the course met its aims")
     assert len(result.data) == 4
@@ -123,7 +123,7 @@ def test_layout_reads_the_programme_from_the_url(registry, query, expected):
     from dashboard.pages import training
 
     page = training.layout(**query)
-    assert _pressed(page, "tr-programme") == [expected]
+    assert _pressed(page, "training-programme") == [expected]
 
 
 def _walk(component):

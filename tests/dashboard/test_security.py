@@ -21,9 +21,9 @@ document.addEventListener('securitypolicyviolation', e => window.__csp.push(
 
 
 def _nav():
-    from dashboard.app import NAV
+    from dashboard.ids import Page
 
-    return [href for href, _ in NAV]
+    return [page.path for page in Page]
 
 
 def _drawn(page) -> None:
@@ -79,7 +79,7 @@ def test_the_policy_blocks_an_injected_script(page, server):
 
 
 @pytest.mark.parametrize("path", ["/", "/assets/style.css", "/_dash-layout", "/healthz",
-                                  "/export/cp-trend.csv", "/export/no-such-chart.csv",
+                                  "/export/child-protection-plans-trend.csv", "/export/no-such-chart.csv",
                                   "/pack.docx?items=no-such-chart"])
 def test_every_response_has_the_security_headers(server, path):
     reply = Client(server).get(path)
@@ -115,7 +115,7 @@ def test_a_server_error_shows_no_stack_trace_or_path(server):
 
 
 def test_unknown_addresses_get_a_plain_not_found_page(server):
-    for path in ("/export/no-such-chart.csv", "/export/cp-trend.exe",
+    for path in ("/export/no-such-chart.csv", "/export/child-protection-plans-trend.exe",
                  "/_dash-component-suites/dash/no-such-file.js",
                  "/_dash-component-suites/no_such_package/x.js", "/pack.exe"):
         reply = Client(server).get(path)
@@ -131,11 +131,11 @@ TRAVERSALS = [
     "/export/%2e%2e/%2e%2e/etl/config.py",
     "/export/%2e%2e%2f%2e%2e%2fetl%2fconfig.csv",
     "/export/%252e%252e%252fetl%252fconfig.csv",
-    "/export/cp-trend.csv/../../../etl/config.py",
+    "/export/child-protection-plans-trend.csv/../../../etl/config.py",
     "/export/..%5c..%5cetl%5cconfig.csv",
-    "/export/cp-trend%00.csv",
+    "/export/child-protection-plans-trend%00.csv",
     "/export/CP-TREND.csv",
-    "/export/cp-trend.CSV",
+    "/export/child-protection-plans-trend.CSV",
     "/export/cp_trend.csv",
     "/pack.docx/../../etl/config.py",
     "/pack.%2e%2e%2fetl%2fconfig.py",
@@ -155,8 +155,8 @@ def test_downloads_and_files_refuse_traversal_and_unknown_names(server, path):
     _no_leak(reply)
 
 
-@pytest.mark.parametrize("query", ["items=../../etc/passwd", "items=cp-trend;show=../x",
-                                   "preset=../annual-report", "items=cp-trend&preset=themes",
+@pytest.mark.parametrize("query", ["items=../../etc/passwd", "items=child-protection-plans-trend;show=../x",
+                                   "preset=../annual-report", "items=child-protection-plans-trend&preset=themes",
                                    "items=%2e%2e%2fetl%2fconfig"])
 def test_pack_downloads_refuse_what_is_not_a_known_chart(server, query):
     reply = Client(server).get(f"/pack.docx?{query}")

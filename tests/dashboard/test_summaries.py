@@ -3,11 +3,14 @@ import pandas as pd
 from dashboard.words import summaries
 
 
+CODES = {"Dudley": "E08000027", "West Midlands": "E12000005", "England": "E92000001"}
+
+
 def _rows(values, unit="count", area="Dudley", periods=None):
     periods = periods or ["2006-07", "2011-12"]
     return pd.DataFrame({
         "period": periods, "period_start": pd.to_datetime([f"{p[:4]}-04-01" for p in periods]),
-        "value": values, "unit": unit, "area_name": area,
+        "value": values, "unit": unit, "area_name": area, "area_code": CODES[area],
     })
 
 
@@ -37,7 +40,7 @@ def test_compare_with_comparators_in_a_shared_year():
     rows = pd.concat([_rows([555, 433]),
                       _rows([622], area="West Midlands", periods=["2011-12"]),
                       _rows([557], area="England", periods=["2011-12"])])
-    text = summaries.compare(rows, "Referrals per 10,000")
+    text = summaries.compare(rows, "Referrals per 10,000", CODES["Dudley"])
     assert text == ("Referrals per 10,000, 2011-12: Dudley 433, lower than England (557) and "
                     "West Midlands (622)")
 

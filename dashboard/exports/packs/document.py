@@ -1,0 +1,160 @@
+"""A pack drawn: every chart's result, table and image, and the cover's words. ``build``
+writes the formats asked for from one drawing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import numbers
+import warnings
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard import store
+from dashboard.charts import Chart, ChartResult
+from dashboard.exports.images import to_image
+from dashboard.exports.packs.items import FORMATS, PackError, PackItem, title_for
+from dashboard.words import format as fmt
+
+# kaleido's persistent server ignores plotly's per-call options and says so every time.
+warnings.filterwarnings("ignore", message="The kopts argument is ignored",
+                        category=UserWarning)
+
+
+@dataclass
+class PackChart:
+    """One chart of a pack, drawn: its result, its table and its image."""
+
+    number: int
+    item: PackItem
+    chart: Chart
+    result: ChartResult
+    table: pd.DataFrame
+    png: bytes | None
+
+    @property
+    def heading(self) -> str:
+        return self.chart.name
+
+    @property
+    def finding(self) -> str:
+        return self.result.title
+
+    @property
+    def alt_text(self) -> str:
+        """The picture's text alternative: what it shows and where its figures are."""
+        r = self.result
+        return (f"Chart: {self.chart.name}. {r.title}. {r.subtitle}. "
+                f"The figures are listed in appendix table {self.number}.")
+
+
+@dataclass
+class Pack:
+    title: str
+    authority: str
+    period: str
+    produced: dt.date
+    charts: list[PackChart] = field(default_factory=list)
+    missing: list[tuple[Chart, str]] = field(default_factory=list)  # not drawn, and why
+    data_built: str | None = None
+    partnership: str = ""  # the documents' author
+
+
+def _latest_period(results: list[ChartResult]) -> str:
+    """The latest financial year in the pack's figures (or the latest period of any kind)."""
+    frames = [r.data for r in results if not r.data.empty]
+    if not frames:
+        return ""
+    rows = pd.concat(frames, ignore_index=True)
+    years = rows[rows["period_type"] == "financial_year"]
+    rows = years if not years.empty else rows
+    return str(rows.sort_values("period_end")["period"].iloc[-1])
+
+
+def prepare(items: list[PackItem], *, authority: str | None = None,
+            period: str | None = None, title: str | None = None,
+            produced: dt.date | None = None, images: bool = True) -> Pack:
+    """Draw every chart once: result, table and (if ``images``) the A4 PNG.
+
+    ``authority`` (on the cover) and ``title`` default to the partnership profile's. A
+    chart whose processed data is not available (an official release not imported, say)
+    is left out, and listed on the cover with the reason."""
+    if not items:
+        raise PackError("the pack is empty")
+    drawn: list[PackChart] = []
+    missing: list[tuple[Chart, str]] = []
+    for item in items:
+        chart = item.chart
+        try:
+            result = chart.render(item.state_dict())
+            table = result.table()
+        except store.DataUnavailable as err:
+            missing.append((chart, str(err)))
+            continue
+        png = to_image(result, "png") if images else None
+        drawn.append(PackChart(len(drawn) + 1, item, chart, result, table, png))
+    if not drawn:
+        raise PackError("none of these charts can be drawn right now: "
+                        + "; ".join(f"{c.name}: {why}" for c, why in missing))
+    try:
+        built = store.build_info()["built_at"].replace("T", " ")[:16] + " UTC"
+    except store.DataUnavailable:
+        built = None
+    return Pack(
+        title=title or title_for(None), authority=authority or store.profile().name,
+        partnership=store.profile().partnership,
+        period=period or _latest_period([c.result for c in drawn]),
+        produced=produced or dt.date.today(), charts=drawn, missing=missing, data_built=built)
+
+
+def value_text(value) -> str:
+    """A table value exactly as stored (no rounding), with thousands separators."""
+    if fmt.is_missing(value):
+        return ""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        value = float(value)
+        return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+    return str(value)
+
+
+def table_rows(table: pd.DataFrame) -> list[list[str]]:
+    return [[value_text(v) if column == "Value" else ("" if fmt.is_missing(v) else str(v))
+             for column, v in row.items()] for _, row in table.iterrows()]
+
+
+def _date_words(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _cover_lines(pack: Pack) -> list[str]:
+    lines = [f"Authority: {pack.authority}"]
+    if pack.period:
+        lines.append(f"Period: {pack.period}")
+    lines.append(f"Produced: {_date_words(pack.produced)}")
+    if pack.data_built:
+        lines.append(f"Figures as built from the published reports on {pack.data_built}")
+    if pack.missing:
+        lines.append("Not included, because their figures are not available: " + "; ".join(
+            f"{chart.name} ({why})" for chart, why in pack.missing))
+    return lines
+
+
+def build(items: list[PackItem], formats: tuple[str, ...] = ("docx", "pptx"), **options
+          ) -> dict[str, bytes]:
+    """Render once, write each format: ``{"docx": b"...", "pptx": b"..."}``."""
+    from dashboard.exports.packs.pdf import to_pdf
+    from dashboard.exports.packs.powerpoint import to_pptx
+    from dashboard.exports.packs.word import to_docx
+
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise PackError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    pack = prepare(items, images=True, **options)
+    out: dict[str, bytes] = {}
+    if "docx" in formats or "pdf" in formats:
+        out["docx"] = to_docx(pack)
+    if "pptx" in formats:
+        out["pptx"] = to_pptx(pack)
+    if "pdf" in formats:
+        out["pdf"] = to_pdf(out["docx"])
+    return {f: out[f] for f in formats}

@@ -1,0 +1,82 @@
+"""Names declared once: every page's name, and the ids the app shell uses.
+
+A page has one name across its modules (``dashboard/charts/<module>.py``,
+``dashboard/pages/<module>.py``), its address and the prefix of every component and chart
+id on it: ``Page.SECTION_47`` is ``section-47``, in ``section_47.py``, at
+``/section-47``, with ids ``section-47-…``. Each page's own ids are a ``StrEnum`` named
+``Ids`` in its charts module.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Page(StrEnum):
+    """The pages, in the order the navigation lists them."""
+
+    OVERVIEW = "overview"
+    CONTACTS = "contacts"
+    SECTION_47 = "section-47"
+    CHILD_PROTECTION_PLANS = "child-protection-plans"
+    CHILDREN_IN_CARE = "children-in-care"
+    RACIST_INCIDENTS = "racist-incidents"
+    TRAINING = "training"
+    SECTION_11 = "section-11"
+    BENCHMARKING = "benchmarking"
+    MAPS = "maps"
+    ABOUT = "about"
+    PACK = "pack"
+
+    @property
+    def path(self) -> str:
+        return "/" if self is Page.OVERVIEW else f"/{self.value}"
+
+    @property
+    def module(self) -> str:
+        """The module name of its charts and its page: ``section_47``."""
+        return self.value.replace("-", "_")
+
+    @property
+    def title(self) -> str:
+        """Its name in the navigation, headings and committee packs."""
+        return TITLES[self]
+
+    @property
+    def order(self) -> int:
+        return list(Page).index(self)
+
+    def id(self, name: str) -> str:
+        """A component id on this page: ``Page.TRAINING.id("programme")``."""
+        return f"{self.value}-{name}"
+
+    @classmethod
+    def of_module(cls, module: str) -> Page:
+        """The page whose charts or layout live in ``module`` (``dashboard.pages.maps``)."""
+        leaf = module.rsplit(".", 1)[-1]
+        return next(p for p in cls if p.module == leaf)
+
+
+TITLES = {
+    Page.OVERVIEW: "Overview",
+    Page.CONTACTS: "Contacts & referrals",
+    Page.SECTION_47: "Section 47 & conferences",
+    Page.CHILD_PROTECTION_PLANS: "Child protection plans",
+    Page.CHILDREN_IN_CARE: "Children in care",
+    Page.RACIST_INCIDENTS: "Racist incidents",
+    Page.TRAINING: "Training",
+    Page.SECTION_11: "Section 11 audit",
+    Page.BENCHMARKING: "Benchmarking",
+    Page.MAPS: "Small-area maps",
+    Page.ABOUT: "About the data",
+    Page.PACK: "Committee pack",
+}
+
+
+class App(StrEnum):
+    """Ids of the shell around every page."""
+
+    URL = "url"
+    MAIN = "main"
+    PACK_BASKET = "pack-basket"
+    PACK_COUNT = "pack-count"
