@@ -22,7 +22,14 @@ from dashboard.store.files import (
 )
 from dashboard.store.official import neighbour_codes, release_source
 from dashboard.store.profile import authorities, profile
-from dashboard.store.series import has_reports, own_reports, select, with_roles
+from dashboard.store.series import (
+    has_reports,
+    own_reports,
+    select,
+    table_notes,
+    with_roles,
+    year_ending_march,
+)
 
 __all__ = [
     "DataUnavailable",

@@ -69,6 +69,19 @@ def select(name: str, measure_ids: str | list[str], *, areas: list[str] | None =
     return with_roles(rows)
 
 
+def table_notes(rows: pd.DataFrame) -> list[str]:
+    """The notes written for the report tables behind ``rows`` (the ``notes`` column of
+    each report's manifest.csv), once each, in the order of the rows."""
+    if rows.empty or "source_table" not in rows.columns:
+        return []
+    tables = files.tables()
+    wanted = rows[["source_id", "source_table"]].drop_duplicates()
+    found = wanted.merge(tables[["source_id", "source_table", "notes"]],
+                         on=["source_id", "source_table"], how="inner")
+    notes = [n for n in found["notes"].dropna().astype(str) if n.strip()]
+    return list(dict.fromkeys(notes))
+
+
 def has_reports(name: str) -> bool:
     """Whether this partnership's reports give any figures in dataset ``name``."""
     try:
