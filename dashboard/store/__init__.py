@@ -53,7 +53,9 @@ __all__ = [
     "release_source",
     "restricted",
     "select",
+    "table_notes",
     "tables",
     "version",
     "with_roles",
+    "year_ending_march",
 ]
