@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.charts import TABLE_COLUMNS
 
-from .figure_values import drawn_values
+from .helpers import drawn_values
 
 DUDLEY, ENGLAND = "E08000027", "E92000001"
 CHARTS = {"children-in-care-numbers", "children-in-care-growth", "children-in-care-age", "children-in-care-legal", "children-in-care-sex", "children-in-care-care-orders",

@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.charts import TABLE_COLUMNS
 
-from .figure_values import drawn_values
+from .helpers import drawn_values
 
 CHARTS = {"contacts-trend", "contacts-sources", "contacts-domestic-abuse",
           "contacts-open-referrals", "contacts-referral-rate", "contacts-referral-sources",

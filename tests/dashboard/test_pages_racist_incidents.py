@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.charts import TABLE_COLUMNS
 
-from .figure_values import drawn_values
+from .helpers import drawn_values
 
 CHARTS = {"racist-incidents-trend", "racist-incidents-breakdown", "racist-incidents-locations", "racist-incidents-schools", "racist-incidents-support"}
 YEARS = ["2006-07", "2007-08", "2008-09", "2009-10", "2010-11"]

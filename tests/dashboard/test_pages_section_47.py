@@ -6,7 +6,7 @@ import pytest
 
 from dashboard.charts import TABLE_COLUMNS
 
-from .figure_values import drawn_values
+from .helpers import drawn_values
 
 CHARTS = {"section-47-funnel", "section-47-counts", "section-47-conversion", "section-47-timeliness"}
 # Report 2011-12, Table 1: strategy discussions, needing S47, S47 held, needing ICPC,

@@ -1,0 +1,80 @@
+"""Helpers shared by the dashboard tests: what a figure draws, the states a chart can be in,
+walking a Dash layout, and switching the configured authority."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from dashboard.charts import TABLE_COLUMNS
+
+DUDLEY, WORCESTERSHIRE = "E08000027", "E10000034"
+ENGLAND = "E92000001"
+
+
+def drawn_values(figure) -> list[float]:
+    """Every value drawn (bar lengths or line heights), gaps left out."""
+    values = []
+    for trace in figure.data:
+        axis = trace.x if getattr(trace, "orientation", None) == "h" else trace.y
+        values += [v for v in (axis if axis is not None else []) if v is not None
+                   and not (isinstance(v, float) and math.isnan(v))]
+    return values
+
+
+def states(chart) -> list[dict]:
+    """The default state and each single choice changed from it."""
+    return [{}] + [{key: value} for key, values in chart.options.items() for value in values]
+
+
+def every_state(chart) -> list[dict]:
+    """Every combination of the chart's choices."""
+    options = chart.options
+    return [dict(zip(options, combo, strict=True))
+            for combo in itertools.product(*options.values())]
+
+
+def assert_drawn(chart, state: dict):
+    """The chart draws values, has rows behind them and the standard table; returns the
+    result."""
+    result = chart.render(state)
+    assert result.figure.data, f"{chart.id} {state} drew nothing"
+    assert drawn_values(result.figure) or any(
+        len(t.x if t.x is not None else []) for t in result.figure.data), \
+        f"{chart.id} {state} drew no values"
+    assert not result.data.empty, f"{chart.id} {state} has no rows"
+    assert list(result.table().columns) == list(TABLE_COLUMNS.values())
+    return result
+
+
+def words(result) -> str:
+    """Everything a reader reads about a chart: title, subtitle, source and notes."""
+    return " ".join([result.title, result.subtitle, result.source, *result.notes])
+
+
+def walk(component) -> Iterator:
+    """Every component in a Dash layout, depth first."""
+    yield component
+    children = getattr(component, "children", None)
+    if children is None or isinstance(children, str | int | float):
+        return
+    for child in children if isinstance(children, list | tuple) else [children]:
+        yield from walk(child)
+
+
+def ids_in(component) -> list:
+    """The ids of every component in a layout that has one."""
+    return [c.id for c in walk(component) if getattr(c, "id", None) is not None]
+
+
+@contextmanager
+def authority(code: str) -> Iterator[None]:
+    """Make ``code`` the configured authority inside the block (as SAFEGUARDING_AUTHORITY
+    does for a server)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SAFEGUARDING_AUTHORITY", code)
+        yield
