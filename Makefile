@@ -6,8 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BUILD  := data/processed/build.json
-RAW    := $(shell find data/raw -type f -name '*.csv' 2>/dev/null)
-ETL_PY := $(wildcard etl/*.py)
+RAW    := $(shell find data/raw -type f \( -name '*.csv' -o -name '*.toml' \) 2>/dev/null)
+ETL_PY := $(shell find etl -name '*.py' 2>/dev/null)
 PORT   ?= 8050
 
 .PHONY: run etl test lint bench clean lock
@@ -19,15 +19,16 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Rebuild the processed data only when a raw table or the ETL has changed.
 $(BUILD): $(STAMP) $(RAW) $(ETL_PY)
-	$(BIN)/python -m etl
+	$(BIN)/safeguarding etl
 
 ## run: set up, rebuild the data if it is stale, start the dashboard and print its address
+## (SAFEGUARDING_AUTHORITY=E10000034 make run: the dashboard for another authority)
 run: $(BUILD)
-	$(BIN)/python -m dashboard --port $(PORT)
+	$(BIN)/safeguarding serve --port $(PORT)
 
 ## etl: rerun the ETL now, whatever the state of the data
 etl: $(STAMP)
-	$(BIN)/python -m etl
+	$(BIN)/safeguarding etl
 
 # Official releases for the tests: ../shared/public beside the checkout when present.
 SHARED_PUBLIC := $(abspath ../shared/public)

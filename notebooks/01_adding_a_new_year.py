@@ -32,32 +32,9 @@
 # %% [markdown]
 # ## Setup
 #
-# Find the project folder (the one holding `pyproject.toml`) from wherever the
-# notebook was opened, so that `etl` and `dashboard` can be imported.
-
-# %%
-import sys
-from pathlib import Path
-
-
-def project_root() -> Path:
-    """The folder holding pyproject.toml: searched upwards from here, else the installed etl."""
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file() and (folder / "etl").is_dir():
-            return folder
-    try:
-        import etl
-    except ImportError:
-        raise RuntimeError("Open this notebook from inside the project folder "
-                           "(the one holding pyproject.toml).") from None
-    return Path(etl.__file__).resolve().parents[1]
-
-
-ROOT = project_root()
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-print("Project folder:", ROOT)
+# The project is installed in its environment (`make run` or `make test` set up
+# `.venv`), so `etl` and `dashboard` import from anywhere: choose `.venv/bin/python`
+# as the kernel. Folders and the authority come from `etl.config.settings()`.
 
 # %%
 import shutil

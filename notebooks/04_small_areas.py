@@ -40,31 +40,9 @@
 # %% [markdown]
 # ## Setup
 #
-# Find the project folder (the one holding `pyproject.toml`) and the processed
-# data folder that `etl.config` names.
-
-# %%
-import sys
-from pathlib import Path
-
-
-def project_root() -> Path:
-    """The folder holding pyproject.toml: searched upwards from here, else the installed etl."""
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file() and (folder / "etl").is_dir():
-            return folder
-    try:
-        import etl
-    except ImportError:
-        raise RuntimeError("Open this notebook from inside the project folder "
-                           "(the one holding pyproject.toml).") from None
-    return Path(etl.__file__).resolve().parents[1]
-
-
-ROOT = project_root()
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# The project is installed in its environment (`make run` or `make test` set up
+# `.venv`), so `etl` and `dashboard` import from anywhere: choose `.venv/bin/python`
+# as the kernel. Folders and the authority come from `etl.config.settings()`.
 
 # %%
 import json
@@ -88,7 +66,6 @@ EXTERNAL = config.settings().external_dir
 AUTHORITY = config.settings().authority
 MEASURE = "sa_children_in_need"  # or "sa_cp_plans_started", "sa_became_looked_after"
 PERIOD = None  # None: the latest year; or a year such as "2022-23"
-print("Project folder:", ROOT)
 print("Processed data:", PROCESSED)
 print("External folder:", EXTERNAL)
 

@@ -13,10 +13,10 @@ The command line is ``safeguarding pack``; the app serves ``/pack.docx`` and fri
 (``dashboard.server.routes``).
 """
 
+from dashboard.exports.packs.build import build
 from dashboard.exports.packs.document import (
     Pack,
     PackChart,
-    build,
     prepare,
     table_rows,
     value_text,

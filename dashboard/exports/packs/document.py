@@ -13,7 +13,7 @@ import pandas as pd
 from dashboard import store
 from dashboard.charts import Chart, ChartResult
 from dashboard.exports.images import to_image
-from dashboard.exports.packs.items import FORMATS, PackError, PackItem, title_for
+from dashboard.exports.packs.items import PackError, PackItem, title_for
 from dashboard.words import format as fmt
 
 # kaleido's persistent server ignores plotly's per-call options and says so every time.
@@ -137,24 +137,3 @@ def _cover_lines(pack: Pack) -> list[str]:
         lines.append("Not included, because their figures are not available: " + "; ".join(
             f"{chart.name} ({why})" for chart, why in pack.missing))
     return lines
-
-
-def build(items: list[PackItem], formats: tuple[str, ...] = ("docx", "pptx"), **options
-          ) -> dict[str, bytes]:
-    """Render once, write each format: ``{"docx": b"...", "pptx": b"..."}``."""
-    from dashboard.exports.packs.pdf import to_pdf
-    from dashboard.exports.packs.powerpoint import to_pptx
-    from dashboard.exports.packs.word import to_docx
-
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise PackError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    pack = prepare(items, images=True, **options)
-    out: dict[str, bytes] = {}
-    if "docx" in formats or "pdf" in formats:
-        out["docx"] = to_docx(pack)
-    if "pptx" in formats:
-        out["pptx"] = to_pptx(pack)
-    if "pdf" in formats:
-        out["pdf"] = to_pdf(out["docx"])
-    return {f: out[f] for f in formats}
