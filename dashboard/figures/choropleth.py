@@ -14,7 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import theme
-from dashboard.figures.core import MAP_NO_DATA, _wrap
+from dashboard.figures.authority_map import MAP_NO_DATA
+from dashboard.figures.layout import _wrap
 
 SUPPRESSED = "c"
 SUPPRESSED_KEY = "c: not shown (fewer than 6,<br>or would reveal one)"
