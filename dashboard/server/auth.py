@@ -4,7 +4,7 @@
 
 - ``off`` (default): nobody signs in; restricted datasets are shown to nobody.
 - ``users``: a name and password checked against ``DASHBOARD_USERS_FILE`` (kept with
-  ``python -m dashboard.server.users``); needs ``DASHBOARD_SECRET_KEY`` or
+  ``safeguarding users``); needs ``DASHBOARD_SECRET_KEY`` or
   ``DASHBOARD_SECRET_KEY_FILE`` to sign the session cookie.
 - ``proxy``: a reverse proxy in front of the app has signed the person in and names
   them in the header ``DASHBOARD_PROXY_USER_HEADER``. Only when the app cannot be
@@ -93,7 +93,7 @@ def settings(env=None) -> Settings:
         path = env.get("DASHBOARD_USERS_FILE", "").strip()
         if not path:
             raise ConfigError("DASHBOARD_LOGIN=users needs DASHBOARD_USERS_FILE (make it with "
-                              "python -m dashboard.server.users add NAME)")
+                              "safeguarding users add NAME)")
         if not secret:
             raise ConfigError("DASHBOARD_LOGIN=users needs DASHBOARD_SECRET_KEY or "
                               "DASHBOARD_SECRET_KEY_FILE, the same for every worker")

@@ -1,13 +1,13 @@
-"""The sign-in accounts file, and ``python -m dashboard.server.users``, which keeps it.
+"""The sign-in accounts file, and ``safeguarding users``, which keeps it.
 
 One account a line, ``name:password-hash`` (werkzeug's salted scrypt hash); lines
 starting with ``#`` are comments. The app reads the file named by
 ``DASHBOARD_USERS_FILE`` and notices when it changes, so an account added or removed
 takes effect without a restart.
 
-    python -m dashboard.server.users add alice            # asks for the password twice
-    python -m dashboard.server.users remove alice
-    python -m dashboard.server.users list
+    safeguarding users add alice            # asks for the password twice
+    safeguarding users remove alice
+    safeguarding users list
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def _password(from_stdin: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.server.users",
+    parser = argparse.ArgumentParser(prog="safeguarding users",
                                      description="Keep the dashboard's sign-in accounts.")
     parser.add_argument("--file", type=Path, default=os.environ.get("DASHBOARD_USERS_FILE"),
                         help="the accounts file (default: $DASHBOARD_USERS_FILE)")

@@ -35,8 +35,8 @@ SECRET = secrets.token_hex(32)
 
 
 def users_cli(path: Path, *args: str, password: str | None = None):
-    return subprocess.run([sys.executable, "-m", "dashboard.server.users", "--file", str(path),
-                           *args],
+    command = Path(sys.executable).with_name("safeguarding")
+    return subprocess.run([str(command), "users", "--file", str(path), *args],
                           input=None if password is None else password + "\n", text=True,
                           capture_output=True, cwd=ROOT, timeout=60)
 
