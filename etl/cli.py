@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from etl import config
-from etl.errors import ETLError
+from etl.errors import ContractError, ETLError
 from etl.pipeline import run
 
 
@@ -40,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         summary, flags = run(raw, out, progress, external)
     except ETLError as err:
-        print(f"ETL stopped: {len(err.problems)} problem(s) in the input; nothing in {out} "
+        where = ("in what it was about to write (etl/schema.py)"
+                 if isinstance(err, ContractError) else "in the input")
+        print(f"ETL stopped: {len(err.problems)} problem(s) {where}; nothing in {out} "
               "was changed.", file=sys.stderr)
         for problem in err.problems:
             print(f"  - {problem}", file=sys.stderr)

@@ -77,43 +77,6 @@ def settings() -> Settings:
     return _settings(tuple(os.environ.get(name) for name in ENVIRONMENT))
 
 
-# Processed-data contract: column order of every dataset file (etl/schema.py checks it).
-CONTRACT_COLUMNS = [
-    "measure",
-    "breakdown",
-    "breakdown_value",
-    "period",
-    "period_type",
-    "period_start",
-    "period_end",
-    "area_code",
-    "area_name",
-    "geographic_level",
-    "value",
-    "unit",
-    "status",
-    "source",
-    "source_id",
-    "source_table",
-]
-
+# What ``breakdown`` and ``breakdown_value`` hold where a figure has no breakdown. The
+# columns of every output file are in etl/schema.py.
 TOTAL = "Total"
-
-# Official-statistics datasets (dfe_*) carry these columns after the contract's:
-# the DfE's old three-digit LA number, the region, the count and denominator a
-# rate or percentage was computed from, its 95% and 99.8% confidence limits,
-# the comparison with England and the rank and quartile among local authorities.
-OFFICIAL_EXTRA_COLUMNS = [
-    "old_la_code",
-    "region_code",
-    "numerator",
-    "denominator",
-    "lower_95",
-    "upper_95",
-    "lower_998",
-    "upper_998",
-    "compared_with_england",
-    "rank",
-    "rank_of",
-    "quartile",
-]

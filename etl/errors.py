@@ -30,3 +30,8 @@ class ETLError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ContractError(ETLError):
+    """A frame about to be written breaks the processed-data contract (``etl/schema.py``):
+    a fault of the ETL, not of the input; nothing was written."""

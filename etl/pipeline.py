@@ -1,56 +1,36 @@
-"""read (manifest) → validate → tidy → derive → check → write, as plain functions."""
+"""read (manifest) → validate → tidy → derive → check → write, as plain functions.
+
+``build`` does everything up to the write, in memory; ``run`` hands its result to
+``etl.outputs.write_build``, which checks every frame against ``etl/schema.py`` and then
+writes them all atomically."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from etl import config
-from etl.config import CONTRACT_COLUMNS
 from etl.errors import ETLError, Problem
 from etl.geo.authorities import load_authorities
 from etl.geo.authorities import lookup as authorities_lookup
 from etl.geo.districts import FILE as BOUNDARY_FILE
 from etl.geo.districts import import_boundaries
-from etl.geo.lsoa import geoparquet
-from etl.io.atomic import write_all
 from etl.official.importer import Official, import_releases, release_files
+from etl.outputs import Build, write_build
 from etl.profile import UnknownAuthority, resolve
-from etl.reports.checks import FLAG_COLUMNS, load_checks, validate
+from etl.reports.checks import load_checks, validate
 from etl.reports.derive import derive
 from etl.reports.registry import load_manifests, load_registry, load_restricted
 from etl.reports.tidy import tidy_table
-from etl.reports.validation_report import render_report
+from etl.schema import CONTRACT_COLUMNS, FLAG_COLUMNS
 from etl.smallareas.build import SmallAreas, build_small_areas, ready_authorities
 
 Progress = Callable[[int, int, str], None]
 
 _STRING_COLUMNS = [c for c in CONTRACT_COLUMNS
                    if c not in ("value", "period_start", "period_end")]
-
-
-@dataclass
-class Build:
-    """Everything one run produces, held in memory until it is all known to be good."""
-
-    datasets: dict[str, pd.DataFrame]
-    measures: pd.DataFrame
-    tables: pd.DataFrame
-    flags: pd.DataFrame
-    lookups: dict[str, pd.DataFrame] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    releases: dict[str, dict] = field(default_factory=dict)
-    boundaries: dict = field(default_factory=dict)
-    geo: dict = field(default_factory=dict)  # geo/<file>.parquet → GeoDataFrame
-    small_areas: dict = field(default_factory=dict)  # authority code → summary
-    restricted: list[str] = field(default_factory=list)  # shown only to signed-in users
 
 
 def _contract(frame: pd.DataFrame) -> pd.DataFrame:
@@ -191,43 +171,6 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
     return Build(datasets, measures.reset_index(drop=True), tables, flags, official.lookups,
                  official.notes, official.releases, boundaries, geo=small.geo,
                  small_areas=small.summary, restricted=sorted(restricted))
-
-
-def _parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        pq.write_table(table, path, compression="zstd")
-    return write
-
-
-def write_build(result: Build, out: Path) -> dict:
-    """Write every output atomically; return the build summary written to build.json."""
-    summary = {
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "datasets": {name: len(frame) for name, frame in sorted(result.datasets.items())},
-        "figures": int(sum(len(f) for f in result.datasets.values())),
-        "measures": len(result.measures),
-        "tables": len(result.tables),
-        "validation_flags": len(result.flags),
-        "lookups": {name: len(frame) for name, frame in sorted(result.lookups.items())},
-        "releases": result.releases,
-        "boundaries": result.boundaries,
-        "notes": result.notes,
-        "restricted": result.restricted,
-        "small_areas": result.small_areas,
-    }
-    writers = {f"{name}.parquet": _parquet(frame) for name, frame in result.datasets.items()}
-    writers.update({f"{name}.parquet": _parquet(frame) for name, frame in result.lookups.items()})
-    writers.update({name: geoparquet(frame) for name, frame in result.geo.items()})
-    writers["measures.parquet"] = _parquet(result.measures)
-    writers["tables.parquet"] = _parquet(result.tables)
-    writers["validation.parquet"] = _parquet(result.flags.reindex(columns=FLAG_COLUMNS))
-    report = render_report(result.flags, summary)
-    writers["validation_report.md"] = lambda p: p.write_text(report, encoding="utf-8")
-    writers["build.json"] = lambda p: p.write_text(json.dumps(summary, indent=2) + "\n",
-                                                   encoding="utf-8")
-    write_all(out, writers)
-    return summary
 
 
 def run(raw: Path, out: Path, progress: Progress | None = None,

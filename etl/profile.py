@@ -1,10 +1,11 @@
 """The partnership profile: everything the dashboard says about its authority, from its code.
 
 The ETL writes one row per children's services authority to ``authorities.parquet``
-(``etl.geo.authorities.lookup``): its name, DfE's three-digit LA number, region,
-districts, statistical neighbours, former ONS codes and the annual reports that belong
-to it. ``resolve`` turns the configured code into a frozen ``Profile``; an unknown code
-raises ``UnknownAuthority`` with a message saying how to find the right one.
+(``etl.geo.authorities.lookup``; columns ``etl.schema.AUTHORITY_COLUMNS``): its name,
+DfE's three-digit LA number, region, districts, statistical neighbours, former ONS codes
+and the annual reports that belong to it. ``resolve`` turns the configured code into a
+frozen ``Profile``; an unknown code raises ``UnknownAuthority`` with a message saying how
+to find the right one.
 """
 
 from __future__ import annotations
@@ -19,9 +20,6 @@ ENGLAND_CODE, ENGLAND_NAME = "E92000001", "England"
 NEIGHBOURS_CODE, NEIGHBOURS_NAME = "NEIGHBOURS", "Statistical neighbours"
 CODE = re.compile(r"^[EW]\d{8}$")
 ROLES = ("authority", "neighbours", "region", "england")
-LOOKUP_COLUMNS = ["authority_code", "authority_name", "la_number", "region_code",
-                  "region_name", "districts", "former_codes", "neighbour_codes",
-                  "neighbour_names", "partnership_name", "sources"]
 HOW_TO_FIND = (
     "Use the ONS code of a children's services authority (a county council, metropolitan "
     "borough, London borough or unitary authority), such as E10000034. "

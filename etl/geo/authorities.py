@@ -20,7 +20,7 @@ import pandas as pd
 
 from etl.errors import ETLError, Problem
 from etl.io.strict_csv import read_table
-from etl.profile import LOOKUP_COLUMNS
+from etl.schema import AUTHORITY_COLUMNS
 
 FILE = "authorities.csv"
 CODE = re.compile(r"^[EW]\d{8}$")
@@ -93,7 +93,7 @@ def _latest_places(datasets: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, dic
 
 def lookup(datasets: dict[str, pd.DataFrame], lookups: dict[str, pd.DataFrame],
            configured: dict[str, Authority], sources: dict) -> pd.DataFrame:
-    """One row per children's services authority: ``etl.profile.LOOKUP_COLUMNS``.
+    """One row per children's services authority: ``etl.schema.AUTHORITY_COLUMNS``.
 
     From the official releases: every authority in their latest year, with its latest
     name, DfE's LA number, region, its districts (``dfe_ltla_utla``; a unitary authority
@@ -143,5 +143,5 @@ def lookup(datasets: dict[str, pd.DataFrame], lookups: dict[str, pd.DataFrame],
         row["partnership_name"] = authority.partnership or None
     for code, row in rows.items():
         row["sources"] = sorted(reports.get(code, []))
-    frame = pd.DataFrame(list(rows.values()), columns=LOOKUP_COLUMNS)
+    frame = pd.DataFrame(list(rows.values()), columns=AUTHORITY_COLUMNS)
     return frame.sort_values("authority_name").reset_index(drop=True)

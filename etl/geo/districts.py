@@ -33,11 +33,11 @@ import numpy as np
 import pandas as pd
 
 from etl.errors import ETLError, Problem
+from etl.schema import GEO_COLUMNS
 
 FILE = Path("boundaries") / "lad_england.topojson"
 TOLERANCE_M = 80.0  # Douglas–Peucker tolerance on arcs, metres: below a pixel for a region
 DECIMALS = 4
-GEO_COLUMNS = ["lad_code", "lad_name", "part", "hole", "lon", "lat", "keep_m"]
 KEEP_ALWAYS = 1_000_000  # keep_m of a point no simplification drops (an arc's ends)
 _CODE = re.compile(r"LAD\d\dCD")
 _NAME = re.compile(r"LAD\d\dNM")

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from etl.config import CONTRACT_COLUMNS, OFFICIAL_EXTRA_COLUMNS
 from etl.official import statistics as stats
 from etl.official.definitions import ENGLAND_CODE, PER
+from etl.schema import CONTRACT_COLUMNS, OFFICIAL_EXTRA_COLUMNS
 
 
 def benchmark(data: dict[str, np.ndarray], polarity: dict[str, str]) -> None:

@@ -20,12 +20,9 @@ from etl.io.strict_csv import _records
 from etl.official.definitions import RELEASES
 from etl.official.reading import Read
 from etl.reports.registry import Registry
+from etl.schema import LTLA_UTLA_COLUMNS, NEIGHBOUR_COLUMNS
 
 _LAIT_POLARITY = {"high": "up_good", "low": "down_good", "-": "neutral"}
-NEIGHBOUR_COLUMNS = ["authority_code", "authority_old_code", "authority_name",
-                     "neighbour_rank", "neighbour_old_code", "neighbour_code", "neighbour_name",
-                     "closeness"]
-LOOKUP_COLUMNS = ["ltla_code", "ltla_name", "utla_code", "utla_name"]
 _LOOKUP = {k: re.compile(rf"{p}\d\d(CD|NM)") for k, p in (("ltla", "LTLA"), ("utla", "UTLA"))}
 
 
@@ -129,7 +126,7 @@ def read_ltla_utla(path: Path, text: str, problems: list[Problem]) -> pd.DataFra
         found = re.search(r"line (\d+)", str(err))
         problems.append(Problem(path, f"the rows do not line up with the header ({err})",
                                 int(found.group(1)) if found else None))
-        return pd.DataFrame(columns=LOOKUP_COLUMNS)
+        return pd.DataFrame(columns=LTLA_UTLA_COLUMNS)
     frame.columns = [c.strip() for c in frame.columns]
     pick = {}
     for key, rx in _LOOKUP.items():
@@ -137,13 +134,13 @@ def read_ltla_utla(path: Path, text: str, problems: list[Problem]) -> pd.DataFra
             m = rx.fullmatch(column)
             if m:
                 pick.setdefault(f"{key}_{'code' if m.group(1) == 'CD' else 'name'}", column)
-    missing = [k for k in LOOKUP_COLUMNS if k not in pick]
+    missing = [k for k in LTLA_UTLA_COLUMNS if k not in pick]
     if missing:
         problems.append(Problem(path, "needs a code and a name column for each tier, such as "
                                 f"LTLA23CD, LTLA23NM, UTLA23CD, UTLA23NM (missing: "
                                 f"{', '.join(missing)})", 1))
-        return pd.DataFrame(columns=LOOKUP_COLUMNS)
-    out = pd.DataFrame({k: frame[pick[k]].str.strip() for k in LOOKUP_COLUMNS})
+        return pd.DataFrame(columns=LTLA_UTLA_COLUMNS)
+    out = pd.DataFrame({k: frame[pick[k]].str.strip() for k in LTLA_UTLA_COLUMNS})
     return out.astype("string")
 
 

@@ -15,12 +15,10 @@ import pandas as pd
 from etl.config import TOTAL
 from etl.errors import ETLError, Problem
 from etl.io.strict_csv import read_table
+from etl.schema import FLAG_COLUMNS
 
 KINDS = ("sum", "ratio", "change", "mean", "max", "min", "between")
 BY_COLUMNS = {"period": "period", "area": "area_code", "breakdown_value": "breakdown_value"}
-FLAG_COLUMNS = ["check_id", "kind", "dataset", "measure", "area_code", "area_name", "period",
-                "breakdown_value", "published", "expected", "difference", "tolerance",
-                "message", "files"]
 _SELECTOR = re.compile(r"\s*([a-z][a-z0-9_]*)\s*(?:\[([^\]]*)\])?\s*")
 
 

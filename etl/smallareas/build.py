@@ -29,12 +29,12 @@ from etl.errors import ETLError, Problem
 from etl.geo.authorities import Authority, load_authorities
 from etl.geo.lsoa import boundary_files, coverage, read_lsoas, wards
 from etl.geo.reference import Reference, for_authority, read_reference
+from etl.schema import CONTRACT_COLUMNS, SMALLAREA_EXTRA_COLUMNS
 from etl.smallareas.extract import Extract, read_extracts
 from etl.smallareas.sample import SYNTHETIC, synthetic_extract
 
 POPULATION_FILE = "population.csv"
 IOD_DENOMINATOR = "children aged 0–15, mid-2015 (Indices of Deprivation 2019 denominators)"
-EXTRA_COLUMNS = ["authority_code", "denominator", "synthetic"]
 
 
 @dataclass
@@ -123,7 +123,7 @@ def tabulate(counts: pd.DataFrame, lsoas: pd.DataFrame, population: pd.Series,
     out["source"], out["source_id"] = source, "smallarea_" + authority.code
     out["source_table"] = "Small-area extract"
     out["authority_code"], out["synthetic"] = authority.code, synthetic
-    return out[config.CONTRACT_COLUMNS + EXTRA_COLUMNS]
+    return out[CONTRACT_COLUMNS + SMALLAREA_EXTRA_COLUMNS]
 
 
 def _extracts(folder: Path) -> list[Path]:

@@ -14,6 +14,7 @@ from etl import config
 from etl.errors import ETLError
 from etl.geo import districts as boundaries
 from etl.pipeline import run
+from etl.schema import GEO_COLUMNS
 
 DUDLEY = "E08000027"
 WORCESTERSHIRE_DISTRICTS = {f"E0700023{i}" for i in range(4, 10)}
@@ -61,7 +62,7 @@ def _ring(frame: pd.DataFrame, code: str, part: int = 0) -> list[tuple[float, fl
 
 def test_decoding_a_hand_made_topology():
     frame = boundaries.decode(tiny_topology(), tolerance_m=0)
-    assert list(frame.columns) == boundaries.GEO_COLUMNS
+    assert list(frame.columns) == GEO_COLUMNS
     assert frame.groupby("lad_code")["part"].apply(list).to_dict() == {
         "E0000000A": [0], "E0000000B": [0], "E0000000C": [0, 1, 2]}
     # arcs joined without repeating the point where one ends and the next begins
@@ -172,7 +173,7 @@ def test_without_the_file_there_is_one_note_and_no_map(tmp_path):
 
 def test_geo_parquet_holds_england_and_the_west_midlands_districts(processed):
     geo = pd.read_parquet(processed.path / "geo_lad.parquet")
-    assert list(geo.columns) == boundaries.GEO_COLUMNS
+    assert list(geo.columns) == GEO_COLUMNS
     codes = set(geo["lad_code"])
     assert len(codes) == 326  # England's districts in 2013
     assert codes >= WEST_MIDLANDS_UNITARIES | WORCESTERSHIRE_DISTRICTS

@@ -9,9 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl.cli import main
-from etl.config import CONTRACT_COLUMNS, OFFICIAL_EXTRA_COLUMNS
 from etl.pipeline import run
-from etl.smallareas.build import EXTRA_COLUMNS as SMALLAREA_EXTRA_COLUMNS
+from etl.schema import CONTRACT_COLUMNS, OFFICIAL_EXTRA_COLUMNS, SMALLAREA_EXTRA_COLUMNS
 
 EQUALITY = "reports/dudley_cs_equality_2010_11"
 

@@ -1,0 +1,188 @@
+"""The write step: every output of a build checked against the contract, then written.
+
+``write_build`` validates each frame against its schema in ``etl/schema.py`` first
+(``check_outputs``), then writes every file through ``etl.io.atomic.write_all``, so that
+a frame that breaks the contract, or a run that fails or is killed half-way, leaves the
+previous output folder as it was. A broken frame gives a ``ContractError`` whose problems
+name the file, the row (its position in the frame, from 0) and the column.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pandera.errors import SchemaErrors
+from pandera.pandas import DataFrameSchema
+
+from etl import schema
+from etl.errors import ContractError, Problem
+from etl.geo.lsoa import geoparquet
+from etl.io.atomic import write_all
+from etl.reports.validation_report import render_report
+from etl.schema import FLAG_COLUMNS
+
+MAX_ROWS = 5  # rows named per column and rule; the rest are counted
+_LAYOUT = {"column_in_dataframe": "missing", "column_in_schema": "not one of them",
+           "column_ordered": "out of order"}
+
+
+@dataclass
+class Build:
+    """Everything one run produces, held in memory until it is all known to be good."""
+
+    datasets: dict[str, pd.DataFrame]
+    measures: pd.DataFrame
+    tables: pd.DataFrame
+    flags: pd.DataFrame
+    lookups: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    releases: dict[str, dict] = field(default_factory=dict)
+    boundaries: dict = field(default_factory=dict)
+    geo: dict = field(default_factory=dict)  # geo/<file>.parquet → GeoDataFrame
+    small_areas: dict = field(default_factory=dict)  # authority code → summary
+    restricted: list[str] = field(default_factory=list)  # shown only to signed-in users
+
+
+def _parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        pq.write_table(table, path, compression="zstd")
+    return write
+
+
+def frames_of(result: Build) -> dict[str, pd.DataFrame]:
+    """Every frame a build writes, by its file name in the output folder."""
+    frames = {f"{name}.parquet": frame for name, frame in result.datasets.items()}
+    frames.update({f"{name}.parquet": frame for name, frame in result.lookups.items()})
+    frames.update(result.geo)
+    frames["measures.parquet"] = result.measures
+    frames["tables.parquet"] = result.tables
+    frames["validation.parquet"] = result.flags.reindex(columns=FLAG_COLUMNS)
+    return frames
+
+
+def write_build(result: Build, out: Path) -> dict:
+    """Check every output against ``etl/schema.py``, then write them all atomically; return
+    the build summary written to build.json. A frame that breaks the contract raises
+    ``ContractError`` and nothing in ``out`` changes."""
+    summary = {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "datasets": {name: len(frame) for name, frame in sorted(result.datasets.items())},
+        "figures": int(sum(len(f) for f in result.datasets.values())),
+        "measures": len(result.measures),
+        "tables": len(result.tables),
+        "validation_flags": len(result.flags),
+        "lookups": {name: len(frame) for name, frame in sorted(result.lookups.items())},
+        "releases": result.releases,
+        "boundaries": result.boundaries,
+        "notes": result.notes,
+        "restricted": result.restricted,
+        "small_areas": result.small_areas,
+    }
+    frames = frames_of(result)
+    check_outputs(frames, out)  # before anything is written: a violation changes nothing
+    writers = {name: geoparquet(frame) if name in result.geo else _parquet(frame)
+               for name, frame in frames.items()}
+    report = render_report(result.flags, summary)
+    writers["validation_report.md"] = lambda p: p.write_text(report, encoding="utf-8")
+    writers["build.json"] = lambda p: p.write_text(json.dumps(summary, indent=2) + "\n",
+                                                   encoding="utf-8")
+    write_all(out, writers)
+    return summary
+
+
+def _show(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "null"
+    if type(value) is date:
+        return str(value)
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _failures(frame: pd.DataFrame, contract: DataFrameSchema) -> pd.DataFrame | None:
+    """pandera's failure cases (column, check, failure_case, index), or None if it passes."""
+    try:
+        contract.validate(frame, lazy=True, inplace=True)
+    except SchemaErrors as err:
+        return err.failure_cases
+    return None
+
+
+def problems(path: Path, frame: pd.DataFrame, contract: DataFrameSchema) -> list[Problem]:
+    """Everything about ``frame`` that ``contract`` refuses, as problems naming ``path``."""
+    cases = _failures(frame, contract)
+    if cases is None:
+        return []
+    expected = ", ".join(contract.columns)
+    out: list[Problem] = []
+    layout = cases["check"].isin(list(_LAYOUT))
+    for case in cases[layout].itertuples(index=False):
+        name = str(case.failure_case)
+        out.append(Problem(path, f"column '{name}' is {_LAYOUT[case.check]}: the "
+                           f"{contract.name}'s columns are, in this order, {expected} "
+                           "(etl/schema.py)", None, name))
+    cases = cases[~layout]
+    paired = cases["check"].isin(list(schema.PAIRED))
+    # a check on several columns reports every column of a failing row: name the row once
+    rows = cases[paired].drop_duplicates(["check", "index"])
+    rows = pd.concat([cases[~paired],
+                      rows.assign(column=rows["check"].map(lambda k: schema.PAIRED[k][0]))])
+    for (column, check), group in rows.groupby(["column", "check"], sort=False):
+        for case in group.head(MAX_ROWS).itertuples(index=False):
+            row = None if pd.isna(case.index) else int(case.index)
+            out.append(Problem(path, _message(frame, str(column), str(check),
+                                              case.failure_case, row), row, str(column)))
+        if len(group) > MAX_ROWS:
+            out.append(Problem(path, f"and {len(group) - MAX_ROWS} more rows like these",
+                               None, str(column)))
+    return out
+
+
+def _message(frame: pd.DataFrame, column: str, check: str, value: object,
+             row: int | None) -> str:
+    if check in schema.PAIRED:
+        low, high = schema.PAIRED[check]
+        if row is None or low not in frame or high not in frame:
+            return check
+        return (f"{check} ({low} {_show(frame.at[row, low])}, "
+                f"{high} {_show(frame.at[row, high])})")
+    if check == "not_nullable":
+        return "no value (null); every row needs one"
+    if check.startswith("dtype("):
+        return f"has dtype {value}; the contract says {check[7:-2]}"
+    if row is None:  # the column as a whole
+        dtype = frame[column].dtype if column in frame else "?"
+        return f"{check} (the column's dtype is {dtype})"
+    return f"{_show(value)} {check}"
+
+
+def check_outputs(frames: dict[str, pd.DataFrame], out: Path) -> None:
+    """Validate every frame about to be written to ``out`` (file name → frame) against
+    ``etl.schema.schema_for`` its name; raise ``ContractError`` listing every problem.
+
+    Frames with the same schema, columns and dtypes (the report datasets, say) are
+    checked together, in one pass; only when that pass finds something is each of them
+    checked alone, so that every problem names its own file and row."""
+    batches: dict[tuple, list[str]] = {}
+    for file, frame in frames.items():
+        key = (schema.schema_for(file).name, tuple(frame.columns),
+               tuple(map(str, frame.dtypes)))
+        batches.setdefault(key, []).append(file)
+    found: list[Problem] = []
+    for files in batches.values():
+        contract = schema.schema_for(files[0])
+        if len(files) > 1 and _failures(pd.concat([frames[f] for f in files],
+                                                  ignore_index=True), contract) is None:
+            continue
+        for file in files:
+            found.extend(problems(out / file, frames[file], contract))
+    if found:
+        raise ContractError(found)
