@@ -1,299 +1,52 @@
-"""Children in care: how many, how fast the number grew, and who they are."""
+"""Children in care: layout and choices (the charts are in dashboard.charts)."""
 
 from __future__ import annotations
 
 import dash
-import pandas as pd
 
-from dashboard import figures
-from dashboard import store as data
-from dashboard.charts import ChartResult, chart, periods_of, source_of
+from dashboard import charts, store
+from dashboard.charts.children_in_care import DATASET, OPTIONS, PAGE, Ids, readable, summary
 from dashboard.ui.components import radio
-from dashboard.ui.pagekit import interactive, state_from_query
+from dashboard.ui.pagekit import interactive, report_charts, state_from_query
 from dashboard.ui.pagekit import layout as page_layout
-from dashboard.words import format as fmt
-from dashboard.words import summaries
+from dashboard.ui.titles import page_title
 
-PAGE = "children-in-care"
-DATASET = "children_in_care"
-dash.register_page(__name__, path="/children-in-care", name="Children in care",
-                   title="Children in care", order=4)
+dash.register_page(__name__, path=PAGE.path, name=PAGE.title, title=page_title(PAGE),
+                   order=PAGE.order)
 
-DUDLEY, ENGLAND = "E08000027", "E92000001"
-COMPARATORS = {"england": [DUDLEY, ENGLAND], "none": [DUDLEY]}
-OPTIONS = {"compare": tuple(COMPARATORS)}
-AGE_ORDER = ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]
-LEGAL_ORDER = ["Care order (full or interim)", "Interim care order", "Voluntary agreement"]
-# How each group reads in a sentence: "… were aged 1 to 4", "… were girls".
-AGE_WORDS = {v: f"aged {v.lower()}" for v in AGE_ORDER}
-LEGAL_WORDS = {"Care order (full or interim)": "on a full or interim care order",
-               "Interim care order": "on an interim care order",
-               "Voluntary agreement": "on a voluntary agreement"}
-SEX_WORDS = {"Female": "girls", "Male": "boys"}
-GAP_NOTE = ("Only the years shown were published in the report; the years in between are "
-            "left blank, not drawn as zero.")
+NO_CHARTS = ("No tables from {name}'s annual reports are in the data yet, and none of this "
+             "page's charts is drawn from the official statistics, so there are no charts "
+             "for {name} here yet. About the data says how to add a report's tables.")
 
 
-def _march(rows: pd.DataFrame) -> pd.DataFrame:
-    """Name 31 March snapshots as a reader would say them: ``March 2012``; spans between
-    two such dates as ``March 2007 to March 2012``."""
-    out = rows.copy()
-
-    def label(period: str) -> str:
-        parts = [p.strip() for p in str(period).split(" to ")]
-        if all(len(p) == 10 and p[4] == "-" for p in parts):
-            return " to ".join(pd.Timestamp(p).strftime("%B %Y") for p in parts)
-        return period
-
-    out["period"] = out["period"].map(label)
-    return out
-
-
-def _every_march(rows: pd.DataFrame) -> list[str]:
-    """Every 31 March from the first to the last in ``rows``, so unpublished years show
-    as gaps with the right spacing."""
-    years = pd.to_datetime(rows["period_end"]).dt.year
-    return [f"March {y}" for y in range(years.min(), years.max() + 1)]
-
-
-def _area_period(rows: pd.DataFrame) -> str:
-    """``Dudley (March 2012) and England (March 2011)``."""
-    pairs = rows.drop_duplicates("area_name").sort_values("area_code",
-                                                          key=lambda s: s != DUDLEY)
-    return " and ".join(f"{a} ({p})" for a, p in zip(pairs["area_name"], pairs["period"],
-                                                      strict=True))
-
-
-def _split_sentence(rows: pd.DataFrame, words: dict[str, str]) -> str:
-    """How Dudley's children in care differ from England's in one breakdown, or, without
-    England, Dudley's largest group."""
-    ours = rows[rows["area_code"] == DUDLEY].set_index("breakdown_value")["value"].dropna()
-    theirs = rows[rows["area_code"] == ENGLAND].set_index("breakdown_value")["value"].dropna()
-    unit = rows["unit"].iloc[0] if not rows.empty else "percent"
-    if ours.empty:
-        return "No published figures for Dudley"
-    if theirs.empty:
-        top = ours.idxmax()
-        period = rows.loc[rows["area_code"] == DUDLEY, "period"].iloc[0]
-        return (f"In {period} the largest group of Dudley's children in care were "
-                f"{words.get(top, top)} ({fmt.value(ours[top], unit)})")
-    gaps = (ours - theirs).dropna()
-    clauses = []
-    if not gaps.empty and gaps.max() > 0:
-        clauses.append(("more", gaps.idxmax()))
-    if not gaps.empty and gaps.min() < 0:
-        clauses.append(("fewer", gaps.idxmin()))
-    if not clauses:
-        return "Dudley's children in care were split the same way as England's"
-    text = []
-    for i, (word, key) in enumerate(clauses):
-        who = f"{word} of Dudley's children in care were" if i == 0 else f"{word} were"
-        text.append(f"{who} {words.get(key, key)} ({fmt.value(ours[key], unit)} against "
-                    f"{fmt.value(theirs[key], unit)})")
-    return "Compared with England, " + " and ".join(text)
-
-
-def _shares(breakdown: str, compare: str) -> pd.DataFrame:
-    rows = data.select(DATASET, "children_in_care_share", areas=COMPARATORS[compare],
-                       breakdown=breakdown)
-    return _march(rows)
-
-
-def _england_note(rows: pd.DataFrame) -> list[str]:
-    if (rows["area_code"] == ENGLAND).any():
-        eng = rows.loc[rows["area_code"] == ENGLAND, "period"].iloc[0]
-        return [f"England's figures are for {eng}, the latest published when the report was "
-                "written."]
-    return []
-
-
-def _dudley_on_top(fig) -> None:
-    """Horizontal grouped bars draw the first series at the bottom of each group: reverse
-    the series so Dudley sits on top, and the legend so it still reads Dudley first."""
-    fig.data = fig.data[::-1]
-    fig.update_layout(legend_traceorder="reversed")
-    fig.update_xaxes(title=None)
-
-
-@chart("children-in-care-numbers", PAGE, "Children in care")
-def cic_numbers(state: dict) -> ChartResult:
-    rows = _march(data.select(DATASET, "children_in_care", areas=[DUDLEY]))
-    fig = figures.bars(rows, category="period", category_order=_every_march(rows))
-    return ChartResult(
-        figure=fig,
-        data=rows,
-        title=summaries.trend(rows, "Children in care in Dudley"),
-        subtitle=f"Number of children in care on 31 March, Dudley, {periods_of(rows)}",
-        source=source_of(rows),
-        notes=[GAP_NOTE],
-    )
-
-
-@chart("children-in-care-growth", PAGE, "How fast the number grew",
-       options={"compare": OPTIONS["compare"]})
-def cic_growth(state: dict) -> ChartResult:
-    rows = _march(data.select(DATASET, "children_in_care_change_pct",
-                              areas=COMPARATORS[state["compare"]], periods="all"))
-    rows = (rows.assign(_local=rows["area_code"] != DUDLEY)
-            .sort_values(["_local", "period_start"]).drop(columns="_local"))
-    years = (pd.to_datetime(rows["period_start"]).dt.year.astype(str) + " to "
-             + pd.to_datetime(rows["period_end"]).dt.year.astype(str))
-    shown = rows.assign(category=rows["area_name"] + ": " + years)
-    fig = figures.bars(shown, category="category", series="area_name", horizontal=True)
-    # One bar per row: overlay keeps each bar full width and centred on its label.
-    fig.update_layout(barmode="overlay")
-    fig.update_xaxes(title=None, ticksuffix="%")
-    spans = rows.assign(span=pd.to_datetime(rows["period_end"])
-                        - pd.to_datetime(rows["period_start"]))
-    longest = spans.sort_values("span", ascending=False, kind="stable").drop_duplicates(
-        "area_code")
-    longest = longest.assign(_local=longest["area_code"] != DUDLEY).sort_values("_local")
-    title, last_verb = "Children in care", None
-    for _, r in longest.dropna(subset=["value"]).iterrows():
-        verb = "rose" if r["value"] > 0 else "fell" if r["value"] < 0 else "did not change"
-        size = "" if r["value"] == 0 else f" {fmt.number(abs(r['value']))}%"
-        joiner = " and" if last_verb else ""
-        title += f"{joiner}{'' if verb == last_verb else ' ' + verb}{size} in " \
-                 f"{r['area_name']} ({r['period']})"
-        last_verb = verb
-    if last_verb is None:
-        title = "No published figures for the change in children in care"
-    notes = ["The report gives these changes over different spans of years: compare them "
-             "with care."]
-    return ChartResult(fig, rows, title,
-                       "Percentage change in the number of children in care between two "
-                       "31 March counts, as given in the report", source_of(rows), notes)
-
-
-@chart("children-in-care-age", PAGE, "Age groups", options={"compare": OPTIONS["compare"]})
-def cic_age(state: dict) -> ChartResult:
-    rows = _shares("age_band", state["compare"])
-    fig = figures.bars(rows, category="breakdown_value", series="area_name",
-                       category_order=AGE_ORDER)
-    notes = _england_note(rows)
-    change = _march(data.select(DATASET, "children_in_care_change", areas=[DUDLEY],
-                                breakdown="age_band", periods="all"))
-    for _, r in change.iterrows():
-        notes.append(f"The report says the {r['breakdown_value']} age group grew the most in "
-                     f"Dudley: "
-                     f"{fmt.number(r['value'])} more children from {r['period']}.")
-    return ChartResult(fig, rows, _split_sentence(rows, AGE_WORDS),
-                       f"Share of children in care on 31 March, by age, {_area_period(rows)}",
-                       source_of(rows), notes)
-
-
-@chart("children-in-care-legal", PAGE, "Legal status", options={"compare": OPTIONS["compare"]})
-def cic_legal(state: dict) -> ChartResult:
-    rows = pd.concat([_shares("legal_status_group", state["compare"]),
-                      _shares("legal_status", state["compare"])], ignore_index=True)
-    rows = (rows.assign(_local=rows["area_code"] != DUDLEY,
-                        _order=rows["breakdown_value"].map(
-                            lambda v: LEGAL_ORDER.index(v) if v in LEGAL_ORDER else 99))
-            .sort_values(["_local", "_order"]).drop(columns=["_local", "_order"])
-            .reset_index(drop=True))
-    fig = figures.bars(rows, category="breakdown_value", series="area_name", horizontal=True,
-                       category_order=LEGAL_ORDER)
-    _dudley_on_top(fig)
-    notes = ["Interim care orders are part of the care order figure. The report does not "
-             "give every legal status, so the bars do not add up to 100%.",
-             *_england_note(rows)]
-    return ChartResult(fig, rows, _split_sentence(rows, LEGAL_WORDS),
-                       f"Share of children in care on 31 March, by legal status, "
-                       f"{_area_period(rows)}", source_of(rows), notes)
-
-
-@chart("children-in-care-sex", PAGE, "Girls and boys", options={"compare": OPTIONS["compare"]})
-def cic_sex(state: dict) -> ChartResult:
-    rows = _shares("sex", state["compare"])
-    shown = rows.assign(where=rows["area_name"] + " (" + rows["period"] + ")")
-    fig = figures.bars(shown, category="where", series="breakdown_value", horizontal=True,
-                       stacked=True, height=240)
-    fig.update_xaxes(title=None)
-    return ChartResult(fig, rows, _split_sentence(rows, SEX_WORDS),
-                       f"Share of children in care on 31 March who are girls and boys, "
-                       f"{_area_period(rows)}", source_of(rows), _england_note(rows))
-
-
-@chart("children-in-care-care-orders", PAGE, "Full care orders")
-def cic_care_orders(state: dict) -> ChartResult:
-    rows = _march(data.select(DATASET, "children_in_care_full_care_orders", areas=[DUDLEY]))
-    fig = figures.bars(rows, category="period", category_order=_every_march(rows))
-    notes = [GAP_NOTE]
-    everyone = _march(data.select(DATASET, "children_in_care", areas=[DUDLEY]))
-    latest = rows.dropna(subset=["value"]).sort_values("period_start").tail(1)
-    both = latest.merge(everyone, on="period", suffixes=("", "_all"))
-    for _, r in both.iterrows():
-        notes.append(f"In {r['period']}, {fmt.number(r['value'])} of the "
-                     f"{fmt.number(r['value_all'])} children in care "
-                     f"({100 * r['value'] / r['value_all']:.0f}%) were on a full care order "
-                     "(worked out from the published figures).")
-    return ChartResult(fig, rows, summaries.trend(rows, "Children on full care orders"),
-                       f"Number of children in care on a full care order on 31 March, Dudley, "
-                       f"{periods_of(rows)}", source_of(rows), notes)
-
-
-def _age_sentence(rows: pd.DataFrame) -> str:
-    rows = rows.dropna(subset=["value"]).sort_values("period_start")
-    if len(rows) < 2:
-        return summaries.trend(rows, "Average age of children in care")
-    first, last = rows.iloc[0], rows.iloc[-1]
-    verb = "rose" if last["value"] > first["value"] else "fell" if last["value"] < first[
-        "value"] else "stayed the same,"
-    return (f"The average age of children in care {verb} from "
-            f"{fmt.value(first['value'], first['unit'])} in {first['period']} to "
-            f"{fmt.value(last['value'], last['unit'])} in {last['period']}")
-
-
-@chart("children-in-care-average-age", PAGE, "Average age")
-def cic_average_age(state: dict) -> ChartResult:
-    rows = _march(data.select(DATASET, "children_in_care_average_age", areas=[DUDLEY]))
-    fig = figures.bars(rows, category="period", category_order=_every_march(rows))
-    return ChartResult(fig, rows, _age_sentence(rows),
-                       f"Average age in years of children in care on 31 March, Dudley, "
-                       f"{periods_of(rows)}", source_of(rows), [GAP_NOTE])
-
-
-def _summary() -> list[str]:
-    out = []
-    try:
-        counts = _march(data.select(DATASET, "children_in_care", areas=[DUDLEY]))
-        latest = counts.dropna(subset=["value"]).sort_values("period_start").iloc[-1]
-        year = _march(data.select(DATASET, "children_in_care_change_pct", areas=[DUDLEY],
-                                  periods="all"))
-        year = year[(pd.to_datetime(year["period_end"]) == pd.to_datetime(latest["period_end"]))
-                    & (pd.to_datetime(year["period_end"]) - pd.to_datetime(year["period_start"])
-                       <= pd.Timedelta(days=366))]
-        line = f"{fmt.number(latest['value'])} children were in care on 31 {latest['period']}"
-        if not year.empty:
-            pct = year["value"].iloc[0]
-            line += f", {fmt.number(abs(pct))}% {'more' if pct > 0 else 'fewer'} than a year before"
-        out.append(line + ".")
-        out.append(summaries.trend(counts, "The number") + ".")
-        out.append(_split_sentence(_shares("legal_status_group", "england"), LEGAL_WORDS) + ".")
-        out.append(_age_sentence(_march(data.select(DATASET, "children_in_care_average_age",
-                                                    areas=[DUDLEY]))) + ".")
-        iro = data.select(DATASET, "cic_know_their_iro_pct", areas=[DUDLEY]).dropna(
-            subset=["value"])
-        for _, r in iro.tail(1).iterrows():
-            month = pd.Timestamp(r["period_end"]).strftime("%B %Y")
-            out.append(f"In a survey in {month}, {fmt.value(r['value'], r['unit'])} of "
-                       "children in care knew who their independent reviewing officer was.")
-    except (data.DataUnavailable, IndexError):
-        return out
-    return out
+def shown_charts() -> tuple[list[charts.Chart], str | None]:
+    """The charts to show and the notice saying why the others are not. Every chart of
+    this page comes from the annual reports, so for a partnership without report tables on
+    the theme the page has none, and says so; when the data cannot be read right now, each
+    card says why instead."""
+    shown, notice = report_charts(PAGE, DATASET)
+    if notice is None or shown:
+        return shown, notice
+    if not readable():
+        return charts.on_page(PAGE), None
+    return shown, NO_CHARTS.format(name=store.profile().name)
 
 
 def layout(**query) -> dash.html.Div:
+    me = store.profile()
     state = state_from_query(query, OPTIONS)
-    controls = [
-        radio("children-in-care-compare", "Compare with", [("england", "England"),
-                                              ("none", "No comparison")], state["compare"]),
-    ]
-    return page_layout(PAGE, "Children in care",
-                       "Children looked after by the council: how many there are, how fast "
+    shown, notice = shown_charts()
+    controls = []
+    if notice is None:
+        controls = [
+            radio(Ids.COMPARE, "Compare with", [("england", me.england.name),
+                                                ("none", "No comparison")], state["compare"]),
+        ]
+    return page_layout(PAGE, PAGE.title,
+                       f"Children looked after by {me.name}: how many there are, how fast "
                        "the number has grown, and how they compare with children in care "
                        "across England.",
-                       state, controls, _summary())
+                       state, controls, summary(), shown=shown, notice=notice)
 
 
-interactive(PAGE, {"compare": "children-in-care-compare"})
+interactive(PAGE, {"compare": Ids.COMPARE})

@@ -1,17 +1,30 @@
 """Children in care page: every chart built through the registry, checked against the
-processed Parquet and against the figures printed in the LSCB annual report 2011-12."""
+processed Parquet and against the figures printed in the LSCB annual report 2011-12; the
+page for another authority; its ids."""
 
 
 import pandas as pd
 import pytest
 
 from dashboard.charts import TABLE_COLUMNS
+from dashboard.charts.children_in_care import Ids
+from dashboard.ids import App
 
-from .helpers import drawn_values
+from .helpers import (
+    DUDLEY,
+    ENGLAND,
+    WORCESTERSHIRE,
+    authority,
+    drawn_values,
+    ids_in,
+    states,
+    walk,
+    words,
+)
 
-DUDLEY, ENGLAND = "E08000027", "E92000001"
-CHARTS = {"children-in-care-numbers", "children-in-care-growth", "children-in-care-age", "children-in-care-legal", "children-in-care-sex", "children-in-care-care-orders",
-          "children-in-care-average-age"}
+PAGE = "children-in-care"
+CHARTS = {Ids.NUMBERS, Ids.GROWTH, Ids.AGE, Ids.LEGAL, Ids.SEX, Ids.CARE_ORDERS,
+          Ids.AVERAGE_AGE}
 
 
 def test_page_is_registered(app):
@@ -24,11 +37,10 @@ def test_page_is_registered(app):
 
 
 def test_all_charts_render_with_data_for_every_option(registry):
-    charts = registry.on_page("children-in-care")
+    charts = registry.on_page(PAGE)
     assert {c.id for c in charts} == CHARTS
     for c in charts:
-        states = [{}] + [{key: value} for key, values in c.options.items() for value in values]
-        for state in states:
+        for state in states(c):
             result = c.render(state)
             assert result.figure.data, f"{c.id} {state} drew nothing"
             assert drawn_values(result.figure), f"{c.id} {state} drew no values"
@@ -40,31 +52,56 @@ def test_all_charts_render_with_data_for_every_option(registry):
 def test_titles_match_the_report(registry):
     # Report: "Numbers have increased by approx 33% ... from 512 as at March 2007 to 682
     # as at March 2012. Nationally ... increased by 9.3% from 59970 in 2007 to 65520 in 2011."
-    assert registry.get("children-in-care-numbers").render({}).title == (
+    assert registry.get(Ids.NUMBERS).render({}).title == (
         "Children in care in Dudley rose 33% from 512 in March 2007 to 682 in March 2012")
-    assert registry.get("children-in-care-growth").render({}).title == (
+    assert registry.get(Ids.GROWTH).render({}).title == (
         "Children in care rose 33% in Dudley (March 2007 to March 2012) and 9.3% in England "
         "(March 2007 to March 2011)")
     # "Dudley CIC population consists of more boys (53%) than girls (47%) ... 56% of CIC
     # are boys, and 44% Girls."
-    assert registry.get("children-in-care-sex").render({}).title == (
+    assert registry.get(Ids.SEX).render({}).title == (
         "Compared with England, more of Dudley's children in care were girls (47% against "
         "44%) and fewer were boys (53% against 56%)")
     # Full care orders "from 294 as at March 2008 to 385 as at March 2012": (385-294)/294 = 31%.
-    assert registry.get("children-in-care-care-orders").render({}).title == (
+    assert registry.get(Ids.CARE_ORDERS).render({}).title == (
         "Children on full care orders rose 31% from 294 in March 2008 to 385 in March 2012")
-    assert registry.get("children-in-care-average-age").render({}).title == (
+    assert registry.get(Ids.AVERAGE_AGE).render({}).title == (
         "The average age of children in care fell from 10.4 years in March 2008 to 9 years "
         "in March 2012")
     # Ages: 1 to 4 is 24% in Dudley against 18% nationally (largest gap up: +6 points);
     # 16 and over 12% against 21% (largest gap down: -9 points).
-    assert registry.get("children-in-care-age").render({}).title == (
+    assert registry.get(Ids.AGE).render({}).title == (
         "Compared with England, more of Dudley's children in care were aged 1 to 4 (24% "
         "against 18%) and fewer were aged 16 and over (12% against 21%)")
 
 
-@pytest.mark.parametrize("chart_id", ["children-in-care-age", "children-in-care-legal", "children-in-care-sex", "children-in-care-numbers",
-                                      "children-in-care-growth"])
+def test_subtitles_and_notes_name_the_authority(registry):
+    numbers = registry.get(Ids.NUMBERS).render({})
+    assert numbers.subtitle == ("Number of children in care on 31 March, Dudley, March 2007 "
+                                "to March 2012")
+    age = registry.get(Ids.AGE).render({})
+    assert age.subtitle.endswith("by age, Dudley (March 2012) and England (March 2011)")
+    assert any("grew the most in Dudley: 88 more children" in n for n in age.notes)
+    alone = registry.get(Ids.AGE).render({"compare": "none"})
+    assert alone.title == ("In March 2012 the largest group of Dudley's children in care "
+                           "were aged 10 to 15 (38%)")
+
+
+def test_notes_follow_the_data(registry):
+    # The published years leave gaps; the growth spans differ; the legal statuses given
+    # cover 89% of Dudley's children and 91% of England's.
+    assert registry.get(Ids.NUMBERS).render({}).notes[0].startswith("Only the years shown")
+    assert any("different spans of years" in n
+               for n in registry.get(Ids.GROWTH).render({"compare": "none"}).notes)
+    legal = registry.get(Ids.LEGAL).render({})
+    assert legal.notes[0] == ("Interim care orders are part of the care order figure. The "
+                              "report does not give every legal status, so the bars do not "
+                              "add up to 100%.")
+    assert legal.notes[1] == ("England's figures are for March 2011, the latest published "
+                              "when the report was written.")
+
+
+@pytest.mark.parametrize("chart_id", [Ids.AGE, Ids.LEGAL, Ids.SEX, Ids.NUMBERS, Ids.GROWTH])
 def test_table_equals_parquet(registry, processed, chart_id):
     result = registry.get(chart_id).render({})
     parquet = processed.frame("children_in_care")
@@ -77,12 +114,12 @@ def test_table_equals_parquet(registry, processed, chart_id):
                         & (parquet["period_start"] == raw["period_start"])
                         & (parquet["period_end"] == raw["period_end"])]
         assert match["value"].tolist() == [row["Value"]], (chart_id, row.to_dict())
-    if chart_id == "children-in-care-legal":
+    if chart_id == Ids.LEGAL:
         dudley = table[(table["Area"] == "Dudley") & (table["Breakdown"] == "Voluntary agreement")]
         assert dudley["Value"].tolist() == [15]
 
 
-@pytest.mark.parametrize("chart_id", ["children-in-care-growth", "children-in-care-age", "children-in-care-legal", "children-in-care-sex"])
+@pytest.mark.parametrize("chart_id", [Ids.GROWTH, Ids.AGE, Ids.LEGAL, Ids.SEX])
 def test_compare_option_changes_what_is_drawn(registry, chart_id):
     chart = registry.get(chart_id)
     both = chart.render({"compare": "england"})
@@ -94,7 +131,7 @@ def test_compare_option_changes_what_is_drawn(registry, chart_id):
 
 
 def test_unpublished_years_are_gaps_not_zero(registry):
-    fig = registry.get("children-in-care-numbers").render({}).figure
+    fig = registry.get(Ids.NUMBERS).render({}).figure
     (trace,) = fig.data
     values = dict(zip(trace.x, trace.y, strict=True))
     assert list(values) == [f"March {y}" for y in range(2007, 2013)]
@@ -104,39 +141,94 @@ def test_unpublished_years_are_gaps_not_zero(registry):
 
 
 def test_legal_status_puts_dudley_first_in_legend(registry):
-    fig = registry.get("children-in-care-legal").render({}).figure
+    fig = registry.get(Ids.LEGAL).render({}).figure
     assert [t.name for t in fig.data] == ["England", "Dudley"]
     assert fig.layout.legend.traceorder == "reversed"
 
 
 def test_summary_is_computed(registry):
+    from dashboard.charts.children_in_care import summary
+
+    lines = summary()
+    assert lines[0] == "682 children were in care on 31 March 2012, 11% more than a year before."
+    assert any("69% of children in care knew" in line for line in lines)
+    assert ("Compared with England, more of Dudley's children in care were on a full or "
+            "interim care order (74% against 60%).") in lines
+
+
+def _pressed(tree, control: str) -> list[str]:
+    """The value of the pressed choice button of one control in a layout."""
+    return [c.id["value"] for c in walk(tree)
+            if isinstance(getattr(c, "id", None), dict) and c.id.get("control") == control
+            and getattr(c, "aria-pressed", None) == "true"]
+
+
+def test_layout_reads_state_from_url(app):
     from dashboard.pages import children_in_care
 
-    summary = children_in_care._summary()
-    assert summary[0] == "682 children were in care on 31 March 2012, 11% more than a year before."
-    assert any("69% of children in care knew" in line for line in summary)
+    assert _pressed(children_in_care.layout(compare="none"), Ids.COMPARE) == ["none"]
+    assert _pressed(children_in_care.layout(compare="mars"), Ids.COMPARE) == ["england"]
 
 
-def _pressed(component, control_id):
-    """The value of the pressed choice button of one control in a layout tree."""
-    found = []
-
-    def walk(node):
-        cid = getattr(node, "id", None)
-        if isinstance(cid, dict) and cid.get("control") == control_id and getattr(
-                node, "aria-pressed", None) == "true":
-            found.append(cid["value"])
-        children = getattr(node, "children", None)
-        for child in children if isinstance(children, list) else [children]:
-            if child is not None and not isinstance(child, str | int | float):
-                walk(child)
-
-    walk(component)
-    return found
+# Another authority, and the page's ids ----------------------------------------------------
 
 
-def test_layout_reads_state_from_url(registry):
+def _texts(tree) -> str:
+    """Every piece of text in a layout."""
+    out = []
+    for c in walk(tree):
+        children = getattr(c, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if isinstance(child, str):
+                out.append(child)
+    return " ".join(out)
+
+
+def test_worcestershire_sees_the_notice_not_dudleys_figures(app, registry):
     from dashboard.pages import children_in_care
 
-    assert _pressed(children_in_care.layout(compare="none"), "children-in-care-compare") == ["none"]
-    assert _pressed(children_in_care.layout(compare="mars"), "children-in-care-compare") == ["england"]
+    with authority(WORCESTERSHIRE):
+        tree = children_in_care.layout()
+        text = _texts(tree)
+        (intro,) = [c.children for c in walk(tree) if getattr(c, "className", None) == "intro"]
+        assert "Worcestershire" in intro
+        assert "Dudley" not in text
+        shown, notice = children_in_care.shown_charts()
+        assert shown == []  # every chart here comes from the annual reports
+        assert notice is not None and notice in text
+        assert "no charts for Worcestershire" in notice
+        assert not [i for i in ids_in(tree) if isinstance(i, str) and i.endswith("-card")]
+        assert not [i for i in ids_in(tree) if isinstance(i, dict) and "control" in i]
+        # The charts themselves, asked for directly, give nothing of Dudley's.
+        for c in registry.on_page(PAGE):
+            for state in states(c):
+                result = c.render(state)
+                assert result.data.empty, c.id
+                assert "Dudley" not in words(result), c.id
+
+
+def test_unreadable_data_shows_every_card_to_say_why(app, monkeypatch):
+    from dashboard import store
+    from dashboard.pages import children_in_care
+    from dashboard.store import files
+
+    def missing(name):
+        raise store.DataUnavailable(f"{name}.parquet is missing")
+
+    monkeypatch.setattr(files, "dataset", missing)
+    monkeypatch.setattr(store, "dataset", missing)
+    shown, notice = children_in_care.shown_charts()
+    assert notice is None and {c.id for c in shown} == CHARTS
+
+
+@pytest.mark.parametrize("code", [DUDLEY, WORCESTERSHIRE])
+def test_every_id_starts_with_the_page_name(app, code):
+    from dashboard.pages import children_in_care
+
+    with authority(code):
+        ids = ids_in(children_in_care.layout(compare="none"))
+    plain = [i for i in ids if isinstance(i, str)]
+    controls = [i["control"] for i in ids if isinstance(i, dict) and "control" in i]
+    assert plain
+    wrong = [i for i in plain + controls if not i.startswith(f"{PAGE}-") and i not in set(App)]
+    assert wrong == []
