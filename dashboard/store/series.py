@@ -83,11 +83,15 @@ def table_notes(rows: pd.DataFrame) -> list[str]:
 
 
 def has_reports(name: str) -> bool:
-    """Whether this partnership's reports give any figures in dataset ``name``."""
+    """Whether this partnership's reports give any figures in dataset ``name``; raises
+    ``DataUnavailable`` when the data cannot be read (so a page can say why)."""
     try:
-        return not own_reports(files.dataset(name)).empty
+        rows = files.dataset(name)
     except files.DataUnavailable:
-        return False
+        if name in files.build_info().get("datasets", {}):
+            raise  # built, but missing, damaged or restricted now
+        return False  # no report on this theme has been transcribed at all
+    return not own_reports(rows).empty
 
 
 def year_ending_march(frame: pd.DataFrame) -> pd.DataFrame:

@@ -22,16 +22,25 @@ def state_id(page: str) -> str:
 NO_REPORTS = ("No tables from {name}'s annual reports are in the data yet, so this page "
               "shows the official statistics only. About the data says how to add a "
               "report's tables.")
+NO_CHARTS = ("No tables from {name}'s annual reports are in the data yet, and none of this "
+             "page's charts is drawn from the official statistics, so there are no charts "
+             "for {name} here yet. About the data says how to add a report's tables.")
 
 
 def report_charts(page: str, dataset: str) -> tuple[list[registry.Chart], str | None]:
     """The charts a theme page shows, and why some are not: all of them when the
     partnership's reports have tables on this theme (``dataset``), otherwise only those
-    drawn from the official statistics, with a notice saying so."""
+    drawn from the official statistics, with a notice saying so. When the data cannot be
+    read right now, every card is shown and says why itself."""
     charts = registry.on_page(page)
-    if store.has_reports(dataset):
+    try:
+        if store.has_reports(dataset):
+            return charts, None
+    except store.DataUnavailable:
         return charts, None
-    return [c for c in charts if c.official], NO_REPORTS.format(name=store.profile().name)
+    shown = [c for c in charts if c.official]
+    name = store.profile().name
+    return shown, (NO_REPORTS if shown else NO_CHARTS).format(name=name)
 
 
 def state_from_query(query: dict, options: dict[str, tuple[str, ...]]) -> dict:
