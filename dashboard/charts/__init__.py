@@ -4,8 +4,9 @@ Importing this package fills the registry with every page's charts, so packs, do
 routes, the warm-up and tests need only ``dashboard.charts`` (never the app).
 """
 
-# The builders register their charts when imported, in the order of the navigation.
-from dashboard.charts import child_protection_plans  # noqa: F401
+import importlib
+import importlib.util
+
 from dashboard.charts.registry import (
     REGISTRY,
     TABLE_COLUMNS,
@@ -17,6 +18,19 @@ from dashboard.charts.registry import (
     periods_of,
     source_of,
 )
+from dashboard.ids import Page
 
 __all__ = ["REGISTRY", "TABLE_COLUMNS", "Chart", "ChartResult", "chart", "get", "on_page",
            "periods_of", "source_of"]
+
+
+def _import_builders() -> None:
+    """Import each page's chart builders (``dashboard.charts.<page module>``), in the order
+    of the navigation: importing a builder module registers its charts."""
+    for page in Page:
+        name = f"{__name__}.{page.module}"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+
+
+_import_builders()
