@@ -29,7 +29,8 @@ def main() -> None:
 
     packs.load_registry()
     export.warm_up().join()
-    export.to_image(charts.get("child-protection-plans-trend").render({}), "png")  # the server's first real draw
+    # the server's first real draw
+    export.to_image(charts.get("child-protection-plans-trend").render({}), "png")
 
     items = packs.preset_items("annual-report")
     start = time.perf_counter()

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from werkzeug.security import check_password_hash
 
+from dashboard.charts.overview import Ids as OverviewIds
 from etl import config
 from etl.errors import ETLError
 from etl.pipeline import build, run
@@ -28,7 +29,8 @@ from .browser import ALL_CHARTS_DRAWN, ROOT, TILES_DRAWN
 from .webclient import Client, serving
 
 RESTRICTED = "racist_incidents"
-CHARTS = ["racist-incidents-trend", "racist-incidents-breakdown", "racist-incidents-locations", "racist-incidents-schools", "racist-incidents-support"]
+CHARTS = [f"racist-incidents-{name}" for name in ("trend", "breakdown", "locations", "schools",
+                                                   "support")]
 NAME = "alice"
 PASSWORD = secrets.token_urlsafe(12)  # made for this run: no password is kept in the repo
 SECRET = secrets.token_hex(32)
@@ -162,7 +164,7 @@ def test_signed_out_pages_say_the_figures_are_not_published(browser, users_serve
 
     page.goto(users_server + "/")
     page.wait_for_function(TILES_DRAWN)
-    tile = page.locator(".tile", has=page.locator("#tile-racist_incidents"))
+    tile = page.locator(".tile", has=page.locator(f"#{OverviewIds.RACIST_INCIDENTS}"))
     assert "not published yet" in tile.inner_text()
     assert page.locator(".tile .big").count() == page.locator(".tile").count() - 1
 
@@ -188,7 +190,8 @@ def test_signing_in_in_the_browser_shows_the_restricted_figures(browser, users_s
     page.wait_for_url(users_server + "/racist-incidents")
     page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
     assert page.locator(".chart-card .js-plotly-plot").count() == len(CHARTS)
-    assert findings["racist-incidents-trend"] in page.locator("#racist-incidents-trend-card").inner_text()
+    card = page.locator("#racist-incidents-trend-card")
+    assert findings["racist-incidents-trend"] in card.inner_text()
     assert f"Signed in as {NAME}" in page.locator("header").inner_text()
     page.goto(users_server + "/about")
     page.wait_for_selector("h1")
@@ -257,8 +260,10 @@ def test_downloads_need_sign_in(users_server):
         assert member.get(f"/export/racist-incidents-trend.{ext}").status == 200
     rows = member.get("/export/racist-incidents-trend.csv").text.splitlines()
     assert len(rows) > 3 and "Racist incidents" in rows[1]
-    assert anonymous.get("/export/child-protection-plans-trend.csv").status == 200, "published charts stay public"
-    assert member.get("/export/racist-incidents-trend.csv", headers={"X-Remote-User": NAME}).status == 200
+    assert anonymous.get("/export/child-protection-plans-trend.csv").status == 200, \
+        "published charts stay public"
+    assert member.get("/export/racist-incidents-trend.csv",
+                      headers={"X-Remote-User": NAME}).status == 200
     assert anonymous.get("/export/racist-incidents-trend.csv",
                          headers={"X-Remote-User": NAME}).status == 403, \
         "the proxy header counts for nothing unless DASHBOARD_LOGIN=proxy"
@@ -344,7 +349,8 @@ def test_sign_out_and_removed_accounts_end_the_session(users_server, accounts, t
 def test_proxy_mode_trusts_its_header_only(proxy_server):
     client = Client(proxy_server)
     assert client.get("/export/racist-incidents-trend.csv").status == 403
-    assert client.get("/export/racist-incidents-trend.csv", headers={"X-Remote-User": NAME}).status == 200
+    assert client.get("/export/racist-incidents-trend.csv",
+                      headers={"X-Remote-User": NAME}).status == 200
     layout = client.get("/_dash-layout", headers={"X-Remote-User": NAME}).text
     assert f"Signed in as {NAME}" in layout and "logout" not in layout
     assert "Sign in" not in client.get("/_dash-layout").text

@@ -95,11 +95,13 @@ def test_the_url_restores_the_view(page, server):
     assert page.get_by_role("button", **SHARES).get_attribute("aria-pressed") == "true"
     england = page.get_by_role("button", name="England", exact=True)
     assert england.get_attribute("aria-pressed") == "true"
-    names = page.evaluate("() => document.querySelector('#child-protection-plans-rates-graph .js-plotly-plot')"
+    names = page.evaluate("() => document.querySelector("
+                          "'#child-protection-plans-rates-graph .js-plotly-plot')"
                           "._fullData.map(t => t.name)")
     assert sorted(names) == ["Dudley", "England"]
-    assert "New plans" in page.locator("#child-protection-plans-rates-card h2").inner_text() or "new" in \
-        page.locator("#child-protection-plans-rates-card .subtitle").inner_text().lower()
+    card = page.locator("#child-protection-plans-rates-card")
+    assert "New plans" in card.locator("h2").inner_text() or "new" in \
+        card.locator(".subtitle").inner_text().lower()
 
 
 def test_choices_work_from_the_keyboard_with_a_visible_focus(page, server):

@@ -8,8 +8,8 @@ from dashboard.charts import TABLE_COLUMNS
 
 def test_all_charts_render_with_data_for_every_option(registry):
     charts = registry.on_page("child-protection-plans")
-    assert {c.id for c in charts} == {"child-protection-plans-trend", "child-protection-plans-category", "child-protection-plans-rates", "child-protection-plans-duration",
-                                      "child-protection-plans-official"}
+    assert {c.id for c in charts} == {f"child-protection-plans-{name}" for name in (
+        "trend", "category", "rates", "duration", "official")}
     for c in charts:
         states = [{}] + [{key: value} for key, values in c.options.items() for value in values]
         for state in states:
@@ -53,7 +53,8 @@ def test_shares_add_to_100_each_year(registry):
     ("england", {"Dudley", "England"}),
 ])
 def test_rates_comparator_choice(registry, comparator, areas):
-    result = registry.get("child-protection-plans-rates").render({"comparator": comparator, "rate": "new"})
+    result = registry.get("child-protection-plans-rates").render({"comparator": comparator,
+                                                                 "rate": "new"})
     assert set(result.data["area_name"]) == areas
     assert {t.name for t in result.figure.data} == areas
 

@@ -79,8 +79,8 @@ def test_the_policy_blocks_an_injected_script(page, server):
 
 
 @pytest.mark.parametrize("path", ["/", "/assets/style.css", "/_dash-layout", "/healthz",
-                                  "/export/child-protection-plans-trend.csv", "/export/no-such-chart.csv",
-                                  "/pack.docx?items=no-such-chart"])
+                                  "/export/child-protection-plans-trend.csv",
+                                  "/export/no-such-chart.csv", "/pack.docx?items=no-such-chart"])
 def test_every_response_has_the_security_headers(server, path):
     reply = Client(server).get(path)
     headers = {k.lower(): v for k, v in reply.headers.items()}
@@ -155,8 +155,10 @@ def test_downloads_and_files_refuse_traversal_and_unknown_names(server, path):
     _no_leak(reply)
 
 
-@pytest.mark.parametrize("query", ["items=../../etc/passwd", "items=child-protection-plans-trend;show=../x",
-                                   "preset=../annual-report", "items=child-protection-plans-trend&preset=themes",
+@pytest.mark.parametrize("query", ["items=../../etc/passwd",
+                                   "items=child-protection-plans-trend;show=../x",
+                                   "preset=../annual-report",
+                                   "items=child-protection-plans-trend&preset=themes",
                                    "items=%2e%2e%2fetl%2fconfig"])
 def test_pack_downloads_refuse_what_is_not_a_known_chart(server, query):
     reply = Client(server).get(f"/pack.docx?{query}")
