@@ -27,14 +27,13 @@ def main() -> None:
     from dashboard.exports import images as export
     from dashboard.exports import packs
 
-    packs.load_registry()
-    export.warm_up().join()
+    export.start_renderer()
     # the server's first real draw
     export.to_image(charts.get("child-protection-plans-trend").render({}), "png")
 
     items = packs.preset_items("annual-report")
     start = time.perf_counter()
-    pack = packs.prepare(items, title=packs.PRESETS["annual-report"])
+    pack = packs.prepare(items, title=packs.title_for("annual-report"))
     drawn = time.perf_counter()
     docx = packs.to_docx(pack)
     written_docx = time.perf_counter()
