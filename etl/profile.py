@@ -22,7 +22,7 @@ CODE = re.compile(r"^[EW]\d{8}$")
 ROLES = ("authority", "neighbours", "region", "england")
 HOW_TO_FIND = (
     "Use the ONS code of a children's services authority (a county council, metropolitan "
-    "borough, London borough or unitary authority), such as E10000034. "
+    "borough, London borough or unitary authority): E06…, E08…, E09… or E10…. "
     "`safeguarding authorities` lists every code the data knows, and "
     "`safeguarding authorities --search NAME` finds one by name; the ONS Open Geography "
     "Portal (geoportal.statistics.gov.uk, 'Upper Tier Local Authorities') lists them all.")

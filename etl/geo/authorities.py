@@ -46,7 +46,8 @@ def load_authorities(raw: Path) -> dict[str, Authority]:
         districts = tuple(d.upper() for d in cells["districts"].replace(";", " ").split())
         if not CODE.match(code):
             problems.append(Problem(path, f"'{cells['authority_code']}' is not an ONS area "
-                                    "code such as E08000027", row, "authority_code"))
+                                    "code (a letter and eight digits, such as E06… or E10…)",
+                                    row, "authority_code"))
         if code in out:
             problems.append(Problem(path, f"authority '{code}' is listed twice", row,
                                     "authority_code"))

@@ -21,6 +21,7 @@ import pytest
 from werkzeug.security import check_password_hash
 
 from dashboard.charts.overview import Ids as OverviewIds
+from dashboard.ui.components import graph_id
 from etl import config
 from etl.errors import ETLError
 from etl.pipeline import build, run
@@ -242,7 +243,7 @@ def test_dash_callbacks_send_restricted_figures_to_signed_in_users_only(browser,
             else:
                 out_graphs |= ids
                 out_text += reply.text
-    restricted_graphs = {f"graph-{c}" for c in CHARTS}
+    restricted_graphs = {graph_id(c) for c in CHARTS}
     assert restricted_graphs <= in_graphs, "signed in, the charts come back"
     assert not out_graphs & restricted_graphs, "signed out, no restricted chart comes back"
     assert "not published yet" in out_text
