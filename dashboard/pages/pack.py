@@ -1,10 +1,10 @@
 """The committee pack: the charts added with "Add to pack", in order, ready to download as
 Word, PowerPoint or PDF.
 
-The basket is the ``pack-basket`` store in the app layout (session storage: it lasts as
-long as the browser tab, across pages): a list of ``{"id": chart id, "state": {...}}``.
+The basket is the ``App.PACK_BASKET`` store in the app layout (session storage: it lasts
+as long as the browser tab, across pages): a list of ``{"id": chart id, "state": {...}}``.
 The callbacks here also serve the "Add to pack" button on every chart card and the count
-in the navigation.
+in the navigation (``App.PACK_COUNT``). The page's ids are ``dashboard.charts.pack.Ids``.
 """
 
 from __future__ import annotations
@@ -27,12 +27,15 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
-from dashboard import store as data
+from dashboard import store
+from dashboard.charts.pack import PAGE, Ids, latest_year
 from dashboard.exports import packs
+from dashboard.ids import App
 from dashboard.ui.components import page_header
+from dashboard.ui.titles import page_title
 
-dash.register_page(__name__, path="/pack", name="Committee pack", title="Committee pack",
-                   order=100)
+dash.register_page(__name__, path=PAGE.path, name=PAGE.title, title=page_title(PAGE),
+                   order=PAGE.order)
 
 FORMAT_LABELS = (("docx", "Word document (.docx)"), ("pptx", "PowerPoint deck (.pptx)"),
                  ("pdf", "PDF document (.pdf)"))
@@ -58,21 +61,21 @@ def _words(item: packs.PackItem, version: tuple) -> tuple[str, str]:
     """The finding and subtitle of a chart as it will appear in the pack."""
     try:
         result = item.chart.render(item.state_dict())
-    except data.DataUnavailable as err:
+    except store.DataUnavailable as err:
         return f"This chart cannot be drawn right now, so it will be left out: {err}.", ""
     return result.title, result.subtitle
 
 
 def _button(action: str, label: str, name: str, index: int, disabled: bool) -> html.Button:
-    return html.Button(label, id={"type": "pack-action", "action": action, "index": index},
+    return html.Button(label, id={"type": Ids.ACTION, "action": action, "index": index},
                        type="button", n_clicks=0, disabled=disabled, className="pack-action",
                        **{"data-focus": f"{action}-{index}", "aria-label": f"{label}: {name}"})
 
 
 def _entry(item: packs.PackItem, index: int, count: int) -> html.Li:
     chart = item.chart
-    finding, subtitle = _words(item, data.version())
-    heading = f"pack-item-{index}"
+    finding, subtitle = _words(item, store.version())
+    heading = f"{Ids.ITEM}-{index}"
     return html.Li([
         html.H3(chart.name, id=heading),
         html.P(finding, className="pack-finding"),
@@ -102,69 +105,83 @@ def _cover_query(title: str | None, period: str | None) -> dict:
     return query
 
 
+PRESETS = (
+    ("themes", "The themes at a glance: the first chart of each theme"),
+    ("annual-report", "Annual report: every chart on every theme page"),
+)
+
+
+def _period_placeholder() -> str:
+    """An example period for the cover: the latest year in the figures."""
+    try:
+        year = latest_year()
+    except store.DataUnavailable:
+        year = None
+    return f"for example {year}" if year else "for example, the year the report covers"
+
+
 def layout(**_query) -> html.Div:
-    presets = [
-        ("themes", "The themes at a glance: the first chart of each theme"),
-        ("annual-report", "Annual report: every chart on every theme page"),
-    ]
+    me = store.profile()
     return html.Div([
-        *page_header("Committee pack",
+        *page_header(PAGE.title,
                      "Charts you add with \u201cAdd to pack\u201d on any theme page are listed "
-                     "here in the order they will appear in the Word document and the slides. "
-                     "Each keeps the choices it was added with. The pack is kept in this "
-                     "browser tab until you close it."),
+                     "here in the order they will appear in the Word document and the slides "
+                     f"of a pack about {me.name}. Each keeps the choices it was added with. The "
+                     "pack is kept in this browser tab until you close it."),
         html.Section([
-            html.H2("Your charts", id="pack-charts-heading", tabIndex="-1"),
-            html.Div(id="pack-announce", role="status", className="pack-announce"),
-            html.Div(id="pack-contents"),
-        ], **{"aria-labelledby": "pack-charts-heading"}),
+            html.H2("Your charts", id=Ids.CHARTS_HEADING, tabIndex="-1"),
+            html.Div(id=Ids.ANNOUNCE, role="status", className="pack-announce"),
+            html.Div(id=Ids.CONTENTS),
+        ], **{"aria-labelledby": Ids.CHARTS_HEADING}),
         html.Section([
-            html.H2("Cover page", id="pack-cover-heading"),
+            html.H2("Cover page", id=Ids.COVER_HEADING),
+            html.P(f"The cover names the authority, {me.name}, and the day the pack is made. "
+                   "The title and the period are yours to change."),
             html.Div([
                 html.Div([
-                    html.Label("Title", htmlFor="pack-title"),
-                    dcc.Input(id="pack-title", type="text", maxLength=packs.MAX_LABEL,
-                              placeholder=packs.CUSTOM_TITLE, debounce=True,
+                    html.Label("Title", htmlFor=Ids.TITLE),
+                    dcc.Input(id=Ids.TITLE, type="text", maxLength=packs.MAX_LABEL,
+                              placeholder=packs.title_for(None), debounce=True,
                               className="pack-input"),
                 ], className="pack-field"),
                 html.Div([
                     html.Label("Period (leave blank for the latest year in the figures)",
-                               htmlFor="pack-period"),
-                    dcc.Input(id="pack-period", type="text", maxLength=packs.MAX_LABEL,
-                              placeholder="for example 2011-12", debounce=True,
+                               htmlFor=Ids.PERIOD),
+                    dcc.Input(id=Ids.PERIOD, type="text", maxLength=packs.MAX_LABEL,
+                              placeholder=_period_placeholder(), debounce=True,
                               className="pack-input"),
                 ], className="pack-field"),
             ], className="pack-fields"),
-        ], className="pack-cover", **{"aria-labelledby": "pack-cover-heading"}),
+        ], className="pack-cover", **{"aria-labelledby": Ids.COVER_HEADING}),
         html.Section([
-            html.H2("Download your pack", id="pack-download-heading"),
-            html.Div(id="pack-downloads"),
-        ], **{"aria-labelledby": "pack-download-heading"}),
+            html.H2("Download your pack", id=Ids.DOWNLOAD_HEADING),
+            html.Div(id=Ids.DOWNLOADS),
+        ], **{"aria-labelledby": Ids.DOWNLOAD_HEADING}),
         html.Section([
-            html.H2("Ready-made packs", id="pack-presets-heading"),
+            html.H2("Ready-made packs", id=Ids.PRESETS_HEADING),
             html.P("Every chart with its default choices. The annual report pack has every "
                    "chart, so it takes longer to make: up to half a minute."),
             html.Ul([html.Li([f"{label}: ", *[
                 html.A(fmt_label, href=_href(ext, {"preset": preset}), download="",
                        className="download",
                        **{"aria-label": f"{label}, as a {fmt_label}"})
-                for ext, fmt_label in _formats()]]) for preset, label in presets]),
-        ], className="pack-presets", **{"aria-labelledby": "pack-presets-heading"}),
-        dcc.Store(id="pack-focus"),
-        dcc.Store(id="pack-focus-done"),
+                for ext, fmt_label in _formats()]]) for preset, label in PRESETS]),
+        ], className="pack-presets", **{"aria-labelledby": Ids.PRESETS_HEADING}),
+        dcc.Store(id=Ids.FOCUS),
+        dcc.Store(id=Ids.FOCUS_DONE),
     ])
 
 
-@callback(Output("pack-count", "children"), Input("pack-basket", "data"))
+@callback(Output(App.PACK_COUNT, "children"), Input(App.PACK_BASKET, "data"))
 def _count(raw):
     n = len(_basket(raw))
     return f" ({n})" if n else ""
 
 
-@callback(Output("pack-basket", "data"),
-          Output({"type": "pack-status", "item": ALL}, "children"),
-          Input({"type": "pack-add", "item": ALL}, "n_clicks"),
-          State("pack-basket", "data"), prevent_initial_call=True)
+@callback(Output(App.PACK_BASKET, "data"),
+          Output({"type": Ids.STATUS, "item": ALL}, "children"),
+          Input({"type": Ids.ADD, "item": ALL}, "n_clicks"),
+          State(App.PACK_BASKET, "data"), prevent_initial_call=True)
 def _add(_clicks, raw):
     """An "Add to pack" button: append its chart and state, and confirm beside it."""
     trigger = ctx.triggered_id
@@ -192,7 +209,7 @@ def _add(_clicks, raw):
     return stored, statuses
 
 
-@callback(Output("pack-contents", "children"), Input("pack-basket", "data"))
+@callback(Output(Ids.CONTENTS, "children"), Input(App.PACK_BASKET, "data"))
 def _contents(raw):
     items = _basket(raw)
     if not items:
@@ -200,13 +217,13 @@ def _contents(raw):
                       "it here.", className="pack-empty")
     return [html.Ol([_entry(item, i, len(items)) for i, item in enumerate(items)],
                     className="pack-list"),
-            html.Button("Remove all charts", id={"type": "pack-action", "action": "clear",
+            html.Button("Remove all charts", id={"type": Ids.ACTION, "action": "clear",
                                                  "index": -1},
                         type="button", n_clicks=0, className="pack-action")]
 
 
-@callback(Output("pack-downloads", "children"), Input("pack-basket", "data"),
-          Input("pack-title", "value"), Input("pack-period", "value"))
+@callback(Output(Ids.DOWNLOADS, "children"), Input(App.PACK_BASKET, "data"),
+          Input(Ids.TITLE, "value"), Input(Ids.PERIOD, "value"))
 def _downloads(raw, title, period):
     items = _basket(raw)
     if not items:
@@ -215,16 +232,16 @@ def _downloads(raw, title, period):
     n = len(items)
     return html.Ul([html.Li(html.A(
         f"Download as a {label}", href=_href(ext, query), download="", className="download",
-        id=f"pack-download-{ext}",
+        id=f"{Ids.DOWNLOAD}-{ext}",
         **{"aria-label": f"Download your pack of {n} chart{'s' if n != 1 else ''} as a "
                          f"{label}"})) for ext, label in _formats()],
         className="pack-download-list")
 
 
-@callback(Output("pack-basket", "data", allow_duplicate=True),
-          Output("pack-announce", "children"), Output("pack-focus", "data"),
-          Input({"type": "pack-action", "action": ALL, "index": ALL}, "n_clicks"),
-          State("pack-basket", "data"), prevent_initial_call=True)
+@callback(Output(App.PACK_BASKET, "data", allow_duplicate=True),
+          Output(Ids.ANNOUNCE, "children"), Output(Ids.FOCUS, "data"),
+          Input({"type": Ids.ACTION, "action": ALL, "index": ALL}, "n_clicks"),
+          State(App.PACK_BASKET, "data"), prevent_initial_call=True)
 def _act(_clicks, raw):
     """Move up, Move down, Remove, Remove all: change the basket, say what happened, and
     keep the keyboard focus on the chart that moved (or where the removed one was)."""
@@ -259,12 +276,12 @@ clientside_callback(
     """function(children, focus) {
         if (!focus) { return window.dash_clientside.no_update; }
         window.setTimeout(function () {
-            var el = focus === 'heading' ? document.getElementById('pack-charts-heading')
+            var el = focus === 'heading' ? document.getElementById('HEADING')
                 : document.querySelector('[data-focus="' + focus + '"]');
             if (el) { el.focus(); }
         }, 0);
         return null;
-    }""",
-    Output("pack-focus-done", "data"), Input("pack-contents", "children"),
-    State("pack-focus", "data"), prevent_initial_call=True,
+    }""".replace("HEADING", Ids.CHARTS_HEADING),
+    Output(Ids.FOCUS_DONE, "data"), Input(Ids.CONTENTS, "children"),
+    State(Ids.FOCUS, "data"), prevent_initial_call=True,
 )

@@ -2,11 +2,14 @@
 
 import pytest
 
+from dashboard.charts.contacts import Ids as ContactsIds
+from dashboard.ids import Page
+
 
 @pytest.mark.parametrize(("chart_id", "page", "report", "official"), [
     ("child-protection-plans-official", "child-protection-plans", "cp_plans_rate_per_10000",
      "dfe_cp_plans_at_31_march_rate_per_10000"),
-    ("contacts-official", "contacts", "referrals_rate_per_10000",
+    (ContactsIds.OFFICIAL, Page.CONTACTS, "referrals_rate_per_10000",
      "dfe_referrals_rate_per_10000"),
 ])
 def test_report_and_official_series_side_by_side(registry, processed, chart_id, page, report,
@@ -25,7 +28,9 @@ def test_report_and_official_series_side_by_side(registry, processed, chart_id, 
 
 
 def test_where_both_sources_give_a_year_both_are_kept(registry):
-    rows = registry.get("contacts-official").render({}).data
+    chart = registry.get(ContactsIds.OFFICIAL)
+    assert chart.official
+    rows = chart.render({}).data
     dudley = rows[rows["area_code"] == "E08000027"]
     both = dudley.groupby("period")["measure"].nunique()
     assert (both == 2).any(), "2017-18 and 2018-19 are in the 2019/20 report and in DfE's data"

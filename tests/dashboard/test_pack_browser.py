@@ -8,11 +8,19 @@ from axe_playwright_python.sync_playwright import Axe
 from docx import Document
 from playwright.sync_api import expect
 
+from dashboard.charts import get
+from dashboard.charts.child_protection_plans import Ids as Plans
+from dashboard.charts.pack import Ids
+from dashboard.charts.section_47 import Ids as Section47
+from dashboard.ids import App, Page
+from dashboard.ui.components import card_id
+
 from .browser import ALL_CHARTS_DRAWN
 
-CATEGORY = "Category of harm"
-TREND = "Children on plans, new plans and ended plans"
-FUNNEL = "From strategy discussion to plan"
+CATEGORY = get(Plans.CATEGORY).name
+TREND = get(Plans.TREND).name
+FUNNEL = get(Section47.FUNNEL).name
+COUNT = f"#{App.PACK_COUNT}"
 
 
 def _drawn(page) -> None:
@@ -25,7 +33,7 @@ def _add(page, name: str, count: int) -> None:
     button.click()
     status = button.locator("xpath=following-sibling::*[@role='status']")
     expect(status).to_contain_text(f"Added \u201c{name}\u201d to your pack: {count} chart")
-    expect(page.locator("#pack-count")).to_have_text(f" ({count})")
+    expect(page.locator(COUNT)).to_have_text(f" ({count})")
 
 
 def _order(page) -> list[str]:
@@ -39,28 +47,29 @@ def _serious(page) -> list:
 
 
 def test_three_charts_from_two_pages_make_a_word_pack_in_order(page, server, tmp_path):
-    page.goto(server + "/child-protection-plans")
+    page.goto(server + Page.CHILD_PROTECTION_PLANS.path)
     _drawn(page)
     # the chart as shown: shares, not counts
     page.get_by_role("button", name="Shares (%)", exact=True).click()
     page.wait_for_function("() => window.location.search.includes('show=shares')")
-    page.wait_for_function("() => document.querySelector('#child-protection-plans-category-card .subtitle')"
-                           ".textContent.startsWith('Share of children')")
+    page.wait_for_function(f"() => document.querySelector('#{card_id(Plans.CATEGORY)} "
+                           ".subtitle').textContent.startsWith('Share of children')")
     _add(page, CATEGORY, 1)
     _add(page, TREND, 2)
     # adding the same view twice does not add it again
     page.get_by_role("button", name=f"Add to pack: {TREND}", exact=True).click()
-    expect(page.locator("#child-protection-plans-trend-card .pack-status")).to_contain_text("already in your pack")
+    expect(page.locator(f"#{card_id(Plans.TREND)} .pack-status")).to_contain_text(
+        "already in your pack")
 
     # another page, through the navigation (no reload): the basket goes along
-    page.get_by_role("navigation").get_by_role("link", name="Section 47 & conferences").click()
-    page.wait_for_url("**/section-47")
+    page.get_by_role("navigation").get_by_role("link", name=Page.SECTION_47.title).click()
+    page.wait_for_url(f"**{Page.SECTION_47.path}")
     _drawn(page)
-    expect(page.locator("#pack-count")).to_have_text(" (2)")
+    expect(page.locator(COUNT)).to_have_text(" (2)")
     _add(page, FUNNEL, 3)
 
     # the pack page, loaded afresh: the basket survives a reload of the tab
-    page.goto(server + "/pack")
+    page.goto(server + Page.PACK.path)
     expect(page.locator(".pack-item")).to_have_count(3)
     assert _order(page) == [CATEGORY, TREND, FUNNEL]
     assert "Share of children" in page.locator(".pack-item").first.inner_text()
@@ -72,7 +81,7 @@ def test_three_charts_from_two_pages_make_a_word_pack_in_order(page, server, tmp
     page.wait_for_function("() => document.querySelectorAll('.pack-item h3')[1]"
                            f".textContent === '{CATEGORY}'")
     assert _order(page) == [TREND, CATEGORY, FUNNEL]
-    expect(page.locator("#pack-announce")).to_contain_text("to position 2 of 3")
+    expect(page.locator(f"#{Ids.ANNOUNCE}")).to_contain_text("to position 2 of 3")
     page.wait_for_function("() => (document.activeElement.getAttribute('aria-label') || '')"
                            f".includes('{CATEGORY}')")
     page.keyboard.press("Shift+Tab")  # from Move down back to Move up, same chart
@@ -84,8 +93,10 @@ def test_three_charts_from_two_pages_make_a_word_pack_in_order(page, server, tmp
     assert _order(page) == [CATEGORY, TREND, FUNNEL]
 
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download your pack of 3 charts as a Word document "
-                                       "(.docx)").click()
+        link = page.get_by_role("link", name="Download your pack of 3 charts as a Word "
+                                             "document (.docx)")
+        assert link.get_attribute("id") == f"{Ids.DOWNLOAD}-docx"
+        link.click()
     download = info.value
     assert download.suggested_filename.startswith("pack-custom-")
     path = tmp_path / "pack.docx"
@@ -101,12 +112,12 @@ def test_three_charts_from_two_pages_make_a_word_pack_in_order(page, server, tmp
     # remove one; the count in the navigation follows
     page.get_by_role("button", name=f"Remove: {TREND}").click()
     expect(page.locator(".pack-item")).to_have_count(2)
-    expect(page.locator("#pack-count")).to_have_text(" (2)")
+    expect(page.locator(COUNT)).to_have_text(" (2)")
     assert page.console_errors == []
 
 
 def test_an_empty_pack_says_so_and_offers_the_ready_made_packs(page, server):
-    page.goto(server + "/pack")
+    page.goto(server + Page.PACK.path)
     expect(page.locator(".pack-empty")).to_be_visible()
     links = page.locator(".pack-presets a")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
@@ -114,10 +125,10 @@ def test_an_empty_pack_says_so_and_offers_the_ready_made_packs(page, server):
     assert _serious(page) == []
 
 
-@pytest.mark.parametrize("path", ["/child-protection-plans", "/pack"])
+@pytest.mark.parametrize("path", [Page.CHILD_PROTECTION_PLANS.path, Page.PACK.path])
 def test_pages_print_to_a4_without_controls(page, server, path):
     page.goto(server + path)
-    if path != "/pack":
+    if path != Page.PACK.path:
         _drawn(page)
     page.emulate_media(media="print")
     page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
@@ -125,7 +136,7 @@ def test_pages_print_to_a4_without_controls(page, server, path):
         'nav, button, .downloads, .controls, .pack-control'))
         .filter(e => getComputedStyle(e).display !== 'none').length""")
     assert hidden == 0
-    if path != "/pack":
+    if path != Page.PACK.path:
         widths = page.evaluate("() => Array.from(document.querySelectorAll("
                                "'.chart-card .main-svg')).map(s => s.getBoundingClientRect()"
                                ".width)")

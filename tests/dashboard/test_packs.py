@@ -1,9 +1,12 @@
 """Committee packs: the Word and PowerPoint files for every preset, opened and checked
-against the chart registry and the Parquet files; the download route; the CLI; the PDF."""
+against the chart registry and the Parquet files; the download route; the CLI; the PDF;
+the pack page and its callbacks; a pack for another authority (Worcestershire) names it and
+draws only its own figures."""
 
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import struct
 import subprocess
@@ -14,6 +17,11 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from pptx import Presentation
+
+from dashboard.charts.pack import Ids
+from dashboard.ids import App, Page
+
+from .helpers import DUDLEY, WORCESTERSHIRE, authority, ids_in, walk, words
 
 pytestmark = pytest.mark.filterwarnings("ignore:The kopts argument:UserWarning")
 
@@ -40,7 +48,7 @@ def packs(registry):
 def built(request, packs):
     """Each preset rendered once, written as Word and PowerPoint."""
     items = packs.preset_items(request.param)
-    pack = packs.prepare(items, title=packs.PRESETS[request.param], period="2011-12")
+    pack = packs.prepare(items, title=packs.title_for(request.param), period="2011-12")
     return {"preset": request.param, "items": items, "pack": pack,
             "docx": Document(io.BytesIO(packs.to_docx(pack))),
             "pptx": Presentation(io.BytesIO(packs.to_pptx(pack)))}
@@ -62,11 +70,15 @@ def parquet_rows(processed):
 def test_presets_follow_the_pages(packs, registry):
     pages = packs.theme_pages()
     names = [name for name, _ in pages]
-    assert names[:3] == ["Contacts & referrals", "Section 47 & conferences",
-                         "Child protection plans"]
+    # every page with charts, in the order of the navigation, by its name
+    assert names == [p.title for p in Page if registry.on_page(p)]
+    assert names[:3] == [Page.CONTACTS.title, Page.SECTION_47.title,
+                         Page.CHILD_PROTECTION_PLANS.title]
+    assert [charts for _, charts in pages] == [registry.on_page(p) for p in Page
+                                               if registry.on_page(p)]
     themes = [i.chart_id for i in packs.preset_items("themes")]
     assert themes == [charts[0].id for _, charts in pages]
-    assert "child-protection-plans-trend" in themes and "section-47-funnel" in themes
+    assert "child-protection-plans-trend" in themes and "section-11-grid" in themes
     every = [i.chart_id for i in packs.preset_items("annual-report")]
     assert sorted(every) == sorted(registry.REGISTRY) and len(every) == len(set(every))
     assert all(i.state == () for i in packs.preset_items("annual-report"))
@@ -95,9 +107,10 @@ def test_word_document_has_every_chart_with_its_words_and_image(built):
         assert f"Source: {result.source}" in texts
         for note in result.notes:
             assert f"Note: {note}" in texts
-    # cover
+    # cover: the preset's title and the configured authority, from the profile
     assert texts[0] == packs_title(built)
-    assert "Authority: Dudley" in texts and "Period: 2011-12" in texts
+    assert texts[0].startswith(f"{profile().title}: ")
+    assert f"Authority: {profile().name}" in texts and "Period: 2011-12" in texts
     assert any(t.startswith("Produced: ") for t in texts)
     # one picture per chart: a 2000 × 1240 PNG with alt text naming the finding
     shapes = list(document.inline_shapes)
@@ -111,10 +124,16 @@ def test_word_document_has_every_chart_with_its_words_and_image(built):
         assert png_size(blob) == PNG_SIZE
 
 
+def profile():
+    from dashboard import store
+
+    return store.profile()
+
+
 def packs_title(built) -> str:
     from dashboard.exports import packs
 
-    return packs.PRESETS[built["preset"]]
+    return packs.title_for(built["preset"])
 
 
 def test_word_document_has_contents_and_page_numbers(built):
@@ -229,8 +248,10 @@ def test_a_chart_without_data_is_left_out_and_named_on_the_cover(packs, registry
 
 
 def test_a_chosen_state_is_drawn_as_chosen(packs):
-    items = packs.decode_items("child-protection-plans-category;show=shares,child-protection-plans-trend")
-    assert [i.chart_id for i in items] == ["child-protection-plans-category", "child-protection-plans-trend"]
+    items = packs.decode_items("child-protection-plans-category;show=shares,"
+                               "child-protection-plans-trend")
+    assert [i.chart_id for i in items] == ["child-protection-plans-category",
+                                           "child-protection-plans-trend"]
     pack = packs.prepare(items, images=False)
     assert pack.charts[0].result.subtitle.startswith("Share of children")
     assert pack.period == "2011-12"  # the latest year in the figures
@@ -238,18 +259,24 @@ def test_a_chosen_state_is_drawn_as_chosen(packs):
 
 
 def test_items_are_encoded_compactly_and_checked(packs):
-    items = [packs.make_item("child-protection-plans-rates", {"rate": "new", "comparator": "both"}),
-             packs.make_item("section-47-funnel", {"year": "average"}), packs.make_item("child-protection-plans-trend")]
+    items = [packs.make_item("child-protection-plans-rates",
+                             {"rate": "new", "comparator": "both"}),
+             packs.make_item("section-11-org", {"org": "probation"}),
+             packs.make_item("child-protection-plans-trend")]
     text = packs.encode_items(items)
-    assert text == "child-protection-plans-rates;rate=new,section-47-funnel;year=average,child-protection-plans-trend"  # defaults left out
+    assert text == ("child-protection-plans-rates;rate=new,section-11-org;org=probation,"
+                    "child-protection-plans-trend")  # defaults left out
     assert packs.decode_items(text) == items
     assert packs.items_from_json([i.to_json() for i in items]) == items
-    for bad in ["nope", "../../etc/passwd", "child-protection-plans-trend;show=shares", "child-protection-plans-category;show=x",
-                "child-protection-plans-category;show", "child-protection-plans-category;show=counts;show=shares", "", ",",
-                "CP-TREND", "child-protection-plans-trend/..", ",".join(["child-protection-plans-trend"] * (packs.MAX_ITEMS + 1))]:
+    for bad in ["nope", "../../etc/passwd", "child-protection-plans-trend;show=shares",
+                "child-protection-plans-category;show=x", "child-protection-plans-category;show",
+                "child-protection-plans-category;show=counts;show=shares", "", ",",
+                "CP-TREND", "child-protection-plans-trend/..", "section-11-org;org=ORG-CAFCASS",
+                ",".join(["child-protection-plans-trend"] * (packs.MAX_ITEMS + 1))]:
         with pytest.raises(packs.PackError):
             packs.decode_items(bad)
-    for bad in [{"id": "nope"}, {"id": "child-protection-plans-trend", "state": "x"}, "child-protection-plans-trend", None]:
+    for bad in [{"id": "nope"}, {"id": "child-protection-plans-trend", "state": "x"},
+                "child-protection-plans-trend", None]:
         with pytest.raises(packs.PackError):
             packs.items_from_json([bad])
     with pytest.raises(packs.PackError):
@@ -265,7 +292,8 @@ def client(app):
 
 
 def test_the_download_route_builds_a_pack(client):
-    response = client.get("/pack.docx?items=child-protection-plans-trend,child-protection-plans-category%3Bshow%3Dshares"
+    response = client.get("/pack.docx?items=child-protection-plans-trend,"
+                          "child-protection-plans-category%3Bshow%3Dshares"
                           "&period=2010-11&title=Scrutiny+board")
     assert response.status_code == 200
     assert response.mimetype.endswith("wordprocessingml.document")
@@ -279,7 +307,14 @@ def test_the_download_route_builds_a_pack(client):
     assert texts[0] == "Scrutiny board" and "Period: 2010-11" in texts
     deck = client.get("/pack.pptx?items=child-protection-plans-trend")
     assert deck.status_code == 200
-    assert len(Presentation(io.BytesIO(deck.data)).slides) == 2
+    slides = list(Presentation(io.BytesIO(deck.data)).slides)
+    assert len(slides) == 2
+    # no title given: the default, from the profile
+    from dashboard.exports import packs
+
+    assert slides[0].shapes.title.text == packs.title_for(None)
+    preset = Document(io.BytesIO(client.get("/pack.docx?preset=themes").data))
+    assert preset.paragraphs[0].text == packs.title_for("themes")
 
 
 @pytest.mark.parametrize("url, status", [
@@ -304,7 +339,8 @@ def test_the_download_route_refuses_anything_unknown(client, url, status):
 def test_the_cli_writes_the_files(registry, tmp_path, capsys):
     from dashboard.exports import pack_cli
 
-    assert pack_cli.main(["--chart", "child-protection-plans-trend", "--chart", "child-protection-plans-category;show=shares",
+    assert pack_cli.main(["--chart", "child-protection-plans-trend",
+                          "--chart", "child-protection-plans-category;show=shares",
                           "--out", str(tmp_path), "--name", "board"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["board.docx", "board.pptx"]
     document = Document(tmp_path / "board.docx")
@@ -335,7 +371,7 @@ def test_the_pdf_has_the_cover_and_the_charts(packs, tmp_path):
     assert pages >= 2 + len(items)  # cover, contents, a page per chart, the appendix
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert "Authority: Dudley" in text and "Page 1 of" in text
+    assert f"Authority: {profile().name}" in text and "Page 1 of" in text
     for n in (1, 3):
         subprocess.run(["pdftoppm", "-r", "40", "-png", "-singlefile", "-f", str(n), "-l",
                         str(n), str(path), str(tmp_path / f"page-{n}")], check=True)
@@ -359,5 +395,225 @@ def test_the_pdf_route_answers(client):
 def test_pack_page_is_listed_in_the_navigation(app, registry):
     from dashboard.app import navigation
 
-    assert ("/pack", "Committee pack") in navigation()
+    assert (Page.PACK.path, Page.PACK.title) in navigation()
     assert Path(registry.__file__).parents[1].joinpath("pages", "pack.py").exists()
+
+
+# -- another authority: Worcestershire, whose annual reports are not in the data ----------
+
+def _needs_official(processed) -> None:
+    if not (processed.path / "dfe_cp_plans.parquet").exists():
+        pytest.skip("the official releases are not imported here")
+
+
+def _dudley_sources(processed) -> set[str]:
+    table = processed.frame("authorities").set_index("authority_code")
+    return set(table.loc[DUDLEY, "sources"])
+
+
+def _cover_texts(document) -> list[str]:
+    """The Word cover: the paragraphs before the first page break."""
+    texts = []
+    for paragraph in document.paragraphs:
+        if 'w:br w:type="page"' in paragraph._p.xml or "<w:br w:type=\"page\"/>" in \
+                paragraph._p.xml:
+            break
+        texts.append(paragraph.text)
+    return texts
+
+
+def test_worcestershire_presets_hold_only_the_charts_that_can_be_drawn_for_it(packs, registry):
+    """Its reports are not in the data, so each page shows (and each preset holds) only the
+    charts drawn from the official statistics."""
+    with authority(WORCESTERSHIRE):
+        every = [i.chart_id for i in packs.preset_items("annual-report")]
+        themes = [i.chart_id for i in packs.preset_items("themes")]
+    official = [[c.id for c in registry.on_page(p) if c.official] for p in Page]
+    assert every == [chart_id for ids in official for chart_id in ids]
+    assert "child-protection-plans-official" in every
+    assert not any(chart_id.startswith(f"{Page.SECTION_11}-") for chart_id in every)
+    # one chart for each page that has one to show, in the order of the pages
+    pages = [registry.get(chart_id).page for chart_id in themes]
+    assert pages == [p for p, ids in zip(Page, official, strict=True) if ids]
+    assert set(themes) <= set(every)
+
+
+@pytest.mark.parametrize("preset", ["themes", "annual-report"])
+def test_a_worcestershire_pack_names_worcestershire_and_draws_its_own_figures(
+        packs, processed, preset):
+    _needs_official(processed)
+    from dashboard import store
+
+    with authority(WORCESTERSHIRE):
+        me = store.profile()
+        title = packs.title_for(preset)
+        pack = packs.prepare(packs.preset_items(preset), title=title, images=False)
+        document = Document(io.BytesIO(packs.to_docx(pack)))
+        deck = Presentation(io.BytesIO(packs.to_pptx(pack)))
+    assert me.name == "Worcestershire"
+    assert title == "Safeguarding children in Worcestershire: " + packs.PRESETS[preset]
+    # Word: the title and the "Authority:" line
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == title and "Authority: Worcestershire" in texts
+    # PowerPoint: the title slide
+    cover = deck.slides[0]
+    assert cover.shapes.title.text == title
+    assert "Authority: Worcestershire" in cover.placeholders[1].text_frame.text
+    cover_texts = _cover_texts(document) + [s.text_frame.text for s in cover.shapes
+                                            if s.has_text_frame]
+    assert len(cover_texts) > 3 and not [t for t in cover_texts if "Dudley" in t]
+    # every chart drawn is one the pages show for it, from its own figures (another
+    # authority's rows only as one of every authority in an official release)
+    assert pack.charts and all(c.chart.official for c in pack.charts)
+    dudley = _dudley_sources(processed)
+    for c in pack.charts:
+        data = c.result.data
+        assert not set(data["source_id"]) & dudley, c.chart.id
+        assert set(data.loc[data["role"] == "authority", "area_code"]) == {WORCESTERSHIRE}
+        assert "Worcestershire" in c.result.title + c.result.subtitle, c.chart.id
+        assert "Dudley" not in words(c.result), c.chart.id
+    assert all("dfe_" in why for _, why in pack.missing), pack.missing
+
+
+def test_a_chart_that_cannot_be_drawn_for_worcestershire_is_named_on_the_cover(
+        packs, processed):
+    _needs_official(processed)
+    with authority(WORCESTERSHIRE):
+        items = packs.decode_items("section-11-grid,child-protection-plans-official")
+        pack = packs.prepare(items, images=False)
+        document = Document(io.BytesIO(packs.to_docx(pack)))
+        deck = Presentation(io.BytesIO(packs.to_pptx(pack)))
+    assert [c.chart.id for c in pack.charts] == ["child-protection-plans-official"]
+    assert [(c.id, why) for c, why in pack.missing] == [
+        ("section-11-grid",
+         "no Section 11 audit from Worcestershire's annual reports is in the data")]
+    assert _chart_headings(document) == ["Children on plans: reports and official statistics"]
+    cover = " ".join(p.text for p in document.paragraphs[:8])
+    assert ("Not included, because their figures are not available: Scores by organisation "
+            "and standard (no Section 11 audit from Worcestershire's annual reports is in "
+            "the data)") in cover
+    assert "Not included" in deck.slides[0].placeholders[1].text_frame.text
+    assert len(deck.slides) == 2
+
+
+# -- the pack page -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pack_page(app):
+    """The page as the app registered it: its layout, and its module for the callbacks."""
+    import sys
+
+    import dash
+
+    entry = next(p for p in dash.page_registry.values() if p["path"] == Page.PACK.path)
+    return sys.modules[entry["module"]]
+
+
+def _latest_year(processed, skip: set[str]) -> str:
+    """The latest financial year in the processed figures, less some reports' rows."""
+    latest = ("", "")
+    for path in processed.path.glob("*.parquet"):
+        frame = pd.read_parquet(path)
+        if not {"period_type", "period_end", "source_id"} <= set(frame.columns):
+            continue
+        frame = frame[(frame["period_type"] == "financial_year")
+                      & ~frame["source_id"].isin(skip)]
+        if not frame.empty:
+            last = frame.sort_values("period_end").iloc[-1]
+            latest = max(latest, (str(last["period_end"]), str(last["period"])))
+    return latest[1]
+
+
+def test_every_id_on_the_pack_page_is_declared_and_starts_with_its_name(pack_page):
+    ids = ids_in(pack_page.layout())
+    assert ids and set(ids) <= set(Ids)
+    assert [i for i in Ids if not i.startswith(f"{Page.PACK}-")] == []
+    assert App.PACK_BASKET.startswith(f"{Page.PACK}-") and App.PACK_COUNT.startswith(
+        f"{Page.PACK}-")
+
+
+def test_the_pack_page_cover_defaults_come_from_the_profile_and_the_data(
+        pack_page, packs, processed):
+    layout = pack_page.layout()
+    fields = {c.id: c for c in walk(layout) if type(c).__name__ == "Input"}
+    assert fields[Ids.TITLE].placeholder == packs.title_for(None) == (
+        f"{profile().title}: {packs.CUSTOM}")
+    assert fields[Ids.PERIOD].placeholder == f"for example {_latest_year(processed, set())}"
+    with authority(WORCESTERSHIRE):
+        layout = pack_page.layout()
+        title = packs.title_for(None)
+    fields = {c.id: c for c in walk(layout) if type(c).__name__ == "Input"}
+    assert fields[Ids.TITLE].placeholder == title == ("Safeguarding children in "
+                                                       "Worcestershire: committee pack")
+    assert fields[Ids.PERIOD].placeholder == (
+        f"for example {_latest_year(processed, _dudley_sources(processed))}")
+    texts = [c for c in walk(layout) if isinstance(c, str)]
+    texts += [v for c in walk(layout) if hasattr(c, "to_plotly_json")
+              for v in c.to_plotly_json()["props"].values() if isinstance(v, str)]
+    assert any("Worcestershire" in t for t in texts)
+    assert not [t for t in texts if "Dudley" in t]
+    intro = next(c.children for c in walk(layout) if getattr(c, "className", None) == "intro")
+    assert "Worcestershire" in intro
+
+
+def _callback(client, output_part: str, outputs, inputs, state, changed):
+    deps = client.get("/_dash-dependencies").json
+    output = next(d["output"] for d in deps if output_part in d["output"])
+    body = {"output": output, "outputs": outputs, "inputs": inputs, "state": state,
+            "changedPropIds": [changed]}
+    reply = client.post("/_dash-update-component", json=body)
+    assert reply.status_code == 200, reply.data
+    return reply.json["response"]
+
+
+def _key(id_: dict) -> str:
+    return json.dumps(id_, sort_keys=True, separators=(",", ":"))
+
+
+def test_add_to_pack_on_any_card_and_the_pack_page_callbacks(client, pack_page):
+    """The callbacks on the pack page serve every card's "Add to pack" button, the count in
+    the navigation and the Move / Remove buttons."""
+    basket = [{"id": "child-protection-plans-trend", "state": {}}]
+    added = {"type": Ids.ADD.value, "item": "section-11-org;org=probation"}
+    other = {"type": Ids.ADD.value, "item": "child-protection-plans-trend"}
+    status = [{"id": {**i, "type": Ids.STATUS.value}, "property": "children"}
+              for i in (added, other)]
+    response = _callback(
+        client, f'"type":"{Ids.STATUS}"', [{"id": App.PACK_BASKET.value, "property": "data"},
+                                           status],
+        [[{"id": added, "property": "n_clicks", "value": 1},
+          {"id": other, "property": "n_clicks", "value": 0}]],
+        [{"id": App.PACK_BASKET.value, "property": "data", "value": basket}],
+        _key(added) + ".n_clicks")
+    stored = response[App.PACK_BASKET]["data"]
+    assert stored == [*basket, {"id": "section-11-org", "state": {"org": "probation"}}]
+    said = response[_key({**added, "type": Ids.STATUS.value})]["children"]
+    assert said == "Added \u201cOne organisation against the average\u201d to your pack: 2 charts."
+    assert pack_page._count(stored) == " (2)" and pack_page._count([]) == ""
+    # the list on the pack page, and a move up
+    contents = pack_page._contents(stored)
+    headings = [c.children for c in walk(contents[0]) if type(c).__name__ == "H3"]
+    assert headings == ["Children on plans, new plans and ended plans",
+                        "One organisation against the average"]
+    assert [c.id for c in walk(contents[0]) if type(c).__name__ == "H3"] == [
+        f"{Ids.ITEM}-0", f"{Ids.ITEM}-1"]
+    buttons = [c.id for part in contents for c in walk(part)
+               if isinstance(getattr(c, "id", None), dict)]
+    assert len(buttons) == 7 and all(b["type"] == Ids.ACTION for b in buttons)
+    up = {"type": Ids.ACTION.value, "action": "up", "index": 1}
+    response = _callback(
+        client, f"{Ids.ANNOUNCE}.children",
+        [{"id": App.PACK_BASKET.value, "property": "data"},
+         {"id": Ids.ANNOUNCE.value, "property": "children"},
+         {"id": Ids.FOCUS.value, "property": "data"}],
+        [[{"id": up, "property": "n_clicks", "value": 1}]],
+        [{"id": App.PACK_BASKET.value, "property": "data", "value": stored}],
+        _key(up) + ".n_clicks")
+    assert [e["id"] for e in response[App.PACK_BASKET]["data"]] == [
+        "section-11-org", "child-protection-plans-trend"]
+    assert "to position 1 of 2" in response[Ids.ANNOUNCE]["children"]
+    links = [c for c in walk(pack_page._downloads(stored, None, None))
+             if type(c).__name__ == "A"]
+    assert links[0].id == f"{Ids.DOWNLOAD}-docx"
+    assert links[0].href == ("/pack.docx?items=child-protection-plans-trend%2C"
+                             "section-11-org%3Borg%3Dprobation")

@@ -17,6 +17,16 @@ from .helpers import DUDLEY, WORCESTERSHIRE, assert_drawn, authority, ids_in, st
 CHARTS = {s11.Ids.GRID, s11.Ids.STANDARDS, s11.Ids.ORG}
 
 
+@pytest.fixture(scope="module")
+def layout(app):
+    """The page's layout function, as the app registered it (importing the page module a
+    second time would register its path twice)."""
+    import dash
+
+    return next(p for p in dash.page_registry.values() if p["path"] == Page.SECTION_11.path
+                )["layout"]
+
+
 def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
@@ -198,28 +208,26 @@ def test_youth_offending_gaps_and_flag(registry):
     assert not any("overall score as" in n for n in cafcass.notes)
 
 
-def test_summary_and_standards_list(app):
-    from dashboard.pages import section_11 as page
-
+def test_summary_and_standards_list(layout):
     lines = s11.summary()
     assert lines[0] == ("10 partner organisations audited themselves on 45 criteria in "
                         "2011-12. Their average compliance score was 81.8%.")
     assert "At least one organisation scored 100% on 9 of the 11 standards." in lines
     assert any("Youth Offending Services' overall score" in s for s in lines)
-    layout = page.layout(org="probation")
-    items = [c for c in walk(layout) if type(c).__name__ == "Li"]
+    page = layout(org="probation")
+    items = [c for c in walk(page) if type(c).__name__ == "Li"]
     assert any(c.children == "Safe recruitment" for c in items)
-    ordered = [c for c in walk(layout) if type(c).__name__ == "Ol"]
+    ordered = [c for c in walk(page) if type(c).__name__ == "Ol"]
     assert len(ordered) == 1 and len(ordered[0].children) == 11
-    assert _pressed(layout, s11.Ids.ORGANISATION) == ["probation"]
-    assert sorted(_shown(layout)) == sorted(CHARTS)
-    intro = next(c for c in walk(layout) if getattr(c, "className", None) == "intro")
+    assert _pressed(page, s11.Ids.ORGANISATION) == ["probation"]
+    assert sorted(_shown(page)) == sorted(CHARTS)
+    intro = next(c for c in walk(page) if getattr(c, "className", None) == "intro")
     assert intro.children == (
         "In 2011-12 partner organisations in Dudley checked themselves against the 11 "
         "standards of Section 11 of the Children Act 2004: their duty to safeguard and "
         "promote the welfare of children. Higher scores mean more fully met.")
     # the organisation buttons are the organisations in the data, named as in the data
-    buttons = [c for c in walk(layout) if isinstance(getattr(c, "id", None), dict)
+    buttons = [c for c in walk(page) if isinstance(getattr(c, "id", None), dict)
                and c.id.get("control") == s11.Ids.ORGANISATION]
     assert [(b.id["value"], b.children) for b in buttons] == [
         (slug, name) for slug, (_code, name) in s11.organisations().items()]
@@ -230,11 +238,9 @@ def test_unknown_org_falls_back_to_the_first(registry, bad):
     assert registry.get(s11.Ids.ORG).state({"org": bad}) == {"org": "cafcass"}
 
 
-def test_every_id_in_the_layout_starts_with_the_page_name(app):
-    from dashboard.pages import section_11 as page
-
+def test_every_id_in_the_layout_starts_with_the_page_name(layout):
     for query in ({}, {"org": "wmfs"}):
-        ids = ids_in(page.layout(**query))
+        ids = ids_in(layout(**query))
         assert ids
         for i in ids:
             if isinstance(i, dict):
@@ -245,25 +251,24 @@ def test_every_id_in_the_layout_starts_with_the_page_name(app):
     assert [i for i in s11.Ids if not i.startswith(f"{Page.SECTION_11}-")] == []
 
 
-def test_worcestershire_is_told_its_reports_have_no_section_11_audit(app, registry):
-    from dashboard.pages import section_11 as page
+def test_worcestershire_is_told_its_reports_have_no_section_11_audit(layout, registry):
     from dashboard.ui.components import chart_card
 
     with authority(WORCESTERSHIRE):
-        layout = page.layout()
-        texts = _texts(layout)
-        heading = [c.children for c in walk(layout) if type(c).__name__ == "H1"]
-        intro = next(c.children for c in walk(layout)
+        page = layout()
+        texts = _texts(page)
+        heading = [c.children for c in walk(page) if type(c).__name__ == "H1"]
+        intro = next(c.children for c in walk(page)
                      if getattr(c, "className", None) == "intro")
         assert "Worcestershire" in heading[0] or "Worcestershire" in intro
-        notice = [c for c in walk(layout) if getattr(c, "className", None) ==
+        notice = [c for c in walk(page) if getattr(c, "className", None) ==
                   "message message-info"]
         assert len(notice) == 1
         assert "No tables from Worcestershire's annual reports" in notice[0].children
         # no report chart is drawn (the page has no chart from the official statistics)
-        assert _shown(layout) == [c.id for c in registry.on_page(Page.SECTION_11)
+        assert _shown(page) == [c.id for c in registry.on_page(Page.SECTION_11)
                                   if c.official]
-        assert not [c for c in walk(layout) if type(c).__name__ == "Ol"]
+        assert not [c for c in walk(page) if type(c).__name__ == "Ol"]
         assert not any("Dudley" in t for t in texts), [t for t in texts if "Dudley" in t]
         assert s11.summary() == [] and s11.organisations() == {}
         assert s11.organisation_choices() == (s11.NO_ORGANISATION,)
