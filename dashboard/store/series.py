@@ -69,15 +69,18 @@ def select(name: str, measure_ids: str | list[str], *, areas: list[str] | None =
     return with_roles(rows)
 
 
-def table_notes(rows: pd.DataFrame) -> list[str]:
+def table_notes(rows: pd.DataFrame, dataset: str | None = None) -> list[str]:
     """The notes written for the report tables behind ``rows`` (the ``notes`` column of
-    each report's manifest.csv), once each, in the order of the rows."""
+    each report's manifest.csv), once each, in the order of the rows. ``dataset`` keeps
+    the notes of that dataset's tables only (one printed table can feed two datasets)."""
     if rows.empty or "source_table" not in rows.columns:
         return []
     tables = files.tables()
-    wanted = rows[["source_id", "source_table"]].drop_duplicates()
-    found = wanted.merge(tables[["source_id", "source_table", "notes"]],
-                         on=["source_id", "source_table"], how="inner")
+    if dataset is not None:
+        tables = tables[tables["dataset"] == dataset]
+    keys = ["source_id", "source_table"]
+    wanted = rows[keys].drop_duplicates()
+    found = wanted.merge(tables[[*keys, "notes"]], on=keys, how="inner")
     notes = [n for n in found["notes"].dropna().astype(str) if n.strip()]
     return list(dict.fromkeys(notes))
 
