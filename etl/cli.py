@@ -1,15 +1,23 @@
-"""Command line: ``safeguarding-etl`` or ``python -m etl``."""
+"""Command line: ``safeguarding-etl`` or ``python -m etl``.
+
+Progress goes to standard error (a bar on a terminal, ``[ 3/40] …`` lines otherwise, none
+with ``--quiet``), as do the build's notes and, when it stops, its problems; the summary
+(``Wrote …``, ``Validation: …``) goes to standard output. All of it through ``etl.log``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from pathlib import Path
 
-from etl import config
+from etl import config, log
 from etl.errors import ContractError, ETLError
 from etl.pipeline import run
+
+logger = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,37 +36,35 @@ def main(argv: list[str] | None = None) -> int:
                              "data/external or $SAFEGUARDING_EXTERNAL_DIR)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
+    log.configure()
     raw = (args.raw or config.settings().raw_dir).resolve()
     out = (args.out or config.settings().processed_dir).resolve()
     external = (args.external or config.settings().external_dir).resolve()
 
-    def progress(i: int, n: int, text: str) -> None:
-        if not args.quiet:
-            print(f"[{i:>{len(str(n))}}/{n}] {text}", file=sys.stderr, flush=True)
-
     started = time.perf_counter()
     try:
-        summary, flags = run(raw, out, progress, external)
+        with log.progress(logger, "ETL", quiet=args.quiet) as steps:
+            summary, flags = run(raw, out, steps.step, external)
     except ETLError as err:
         where = ("in what it was about to write (etl/schema.py)"
                  if isinstance(err, ContractError) else "in the input")
-        print(f"ETL stopped: {len(err.problems)} problem(s) {where}; nothing in {out} "
-              "was changed.", file=sys.stderr)
+        logger.error("ETL stopped: %d problem(s) %s; nothing in %s was changed.",
+                     len(err.problems), where, out)
         for problem in err.problems:
-            print(f"  - {problem}", file=sys.stderr)
+            logger.error("  - %s", problem)
         return 1
     seconds = time.perf_counter() - started
     for note in summary["notes"]:
-        print(note, file=sys.stderr)
-    print(f"Wrote {summary['figures']:,} figures in {len(summary['datasets'])} datasets to "
-          f"{out} in {seconds:.2f} s.")
+        logger.warning("%s", note)
+    log.result(logger, f"Wrote {summary['figures']:,} figures in {len(summary['datasets'])} "
+                       f"datasets to {out} in {seconds:.2f} s.")
     if len(flags):
-        print(f"Validation: {len(flags)} flag(s) where published figures disagree "
-              f"(see {out / 'validation_report.md'}):")
+        log.result(logger, f"Validation: {len(flags)} flag(s) where published figures "
+                           f"disagree (see {out / 'validation_report.md'}):")
         for message in flags["message"]:
-            print(f"  - {message}")
+            log.result(logger, f"  - {message}")
     else:
-        print("Validation: no disagreements found.")
+        log.result(logger, "Validation: no disagreements found.")
     return 0
 
 

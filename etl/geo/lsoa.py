@@ -16,6 +16,7 @@ LSOAs counted in it.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
@@ -28,6 +29,7 @@ import pandas as pd
 from etl.errors import ETLError, Problem
 from etl.geo.authorities import Authority
 
+logger = logging.getLogger(__name__)
 FOLDER = "boundaries"
 SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
 CODE_COLUMN = re.compile(r"^LSOA(11|21)CD$", re.I)
@@ -154,10 +156,13 @@ def download(authority: Authority, external: Path, names: dict[str, str],
     for district in authority.districts:
         target = folder / f"lsoa11_{district}.geojson"
         if target.exists():
+            logger.info("%s is there already: kept", target.name)
             continue
         name = names.get(district, district)
         address = template.format(district=district, district_name=name,
                                   district_name_q=urllib.parse.quote(name))
+        logger.info("Downloading the LSOA boundaries of %s …",
+                    name if name == district else f"{name} ({district})")
         try:
             with urllib.request.urlopen(address, timeout=timeout) as response:
                 body = response.read()
@@ -186,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m etl.geo download [--authority CODE]``: fetch missing LSOA boundaries."""
     import argparse
 
-    from etl import config
+    from etl import config, log
     from etl.geo.authorities import load_authorities
     from etl.geo.reference import read_reference
 
@@ -195,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--authority", default=config.settings().authority)
     parser.add_argument("--url", default=None, help="address template with {district}")
     args = parser.parse_args(argv)
+    log.configure()
     authority = load_authorities(config.settings().raw_dir)[args.authority.upper()]
     external = config.settings().external_dir
     try:
@@ -205,9 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         written = download(authority, external, names, args.url)
     except ETLError as err:
-        print(err)
+        logger.error("%s", err)
         return 1
-    print(f"{len(written)} boundary file(s) written to {external / FOLDER}")
+    log.result(logger, f"{len(written)} boundary file(s) written to {external / FOLDER}")
     return 0
 
 

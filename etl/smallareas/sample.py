@@ -12,11 +12,14 @@ writes one to a file (for trying the extract format, or for benchmarks).
 from __future__ import annotations
 
 import argparse
+import logging
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+logger = logging.getLogger(__name__)
 
 SYNTHETIC = "Synthetic sample — not real data"
 YEARS = (2021, 2022, 2023)  # financial years 2021-22 to 2023-24
@@ -69,7 +72,7 @@ def synthetic_extract(lsoas: pd.DataFrame, authority: str, rows: int | None = No
 
 
 def main(argv: list[str] | None = None) -> int:
-    from etl import config
+    from etl import config, log
     from etl.geo.authorities import load_authorities
     from etl.geo.reference import for_authority, read_reference
 
@@ -79,11 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=None, help="about this many episodes")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
+    log.configure()
     authority = load_authorities(config.settings().raw_dir)[args.authority.upper()]
     lsoas = for_authority(read_reference(config.settings().external_dir), authority.districts)
     frame = synthetic_extract(lsoas, authority.code, args.rows)
     frame.to_csv(args.out, index=False)
-    print(f"{len(frame):,} synthetic episodes for {authority.name} written to {args.out}")
+    log.result(logger, f"{len(frame):,} synthetic episodes for {authority.name} written to "
+                       f"{args.out}")
     return 0
 
 
