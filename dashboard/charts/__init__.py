@@ -9,6 +9,7 @@ import importlib.util
 
 from dashboard.charts.registry import (
     REGISTRY,
+    REPORTS,
     TABLE_COLUMNS,
     Chart,
     ChartResult,
@@ -16,12 +17,15 @@ from dashboard.charts.registry import (
     get,
     on_page,
     periods_of,
+    reports,
+    shown,
     source_of,
 )
 from dashboard.ids import Page
 
-__all__ = ["REGISTRY", "TABLE_COLUMNS", "Chart", "ChartResult", "chart", "get", "on_page",
-           "periods_of", "source_of"]
+__all__ = ["REGISTRY", "REPORTS", "TABLE_COLUMNS", "Chart", "ChartResult", "chart", "get",
+           "on_page",
+           "periods_of", "reports", "shown", "source_of"]
 
 
 def _import_builders() -> None:

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from dashboard import figures, store
 from dashboard.charts import official
-from dashboard.charts.registry import ChartResult, chart, periods_of, source_of
+from dashboard.charts.registry import ChartResult, chart, periods_of, reports, source_of
 from dashboard.ids import Page
 from dashboard.store.areas import COMPARATOR_KEYS
 from dashboard.store.series import year_ending_march
@@ -15,6 +15,7 @@ from dashboard.words import summaries
 
 PAGE = Page.CHILD_PROTECTION_PLANS
 DATASET = "cp_plans"  # the annual reports' tables on this theme
+reports(PAGE, DATASET)
 
 
 class Ids(StrEnum):

@@ -7,13 +7,14 @@ from enum import StrEnum
 import pandas as pd
 
 from dashboard import figures, store
-from dashboard.charts.registry import ChartResult, chart, periods_of, source_of
+from dashboard.charts.registry import ChartResult, chart, periods_of, reports, source_of
 from dashboard.ids import Page
 from dashboard.words import format as fmt
 from dashboard.words import summaries
 
 PAGE = Page.CHILDREN_IN_CARE
 DATASET = "children_in_care"  # the annual reports' tables on this theme
+reports(PAGE, DATASET)
 
 
 class Ids(StrEnum):

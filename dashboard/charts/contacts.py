@@ -10,7 +10,7 @@ import pandas as pd
 
 from dashboard import figures, store
 from dashboard.charts import official
-from dashboard.charts.registry import ChartResult, chart, periods_of, source_of
+from dashboard.charts.registry import ChartResult, chart, periods_of, reports, source_of
 from dashboard.ids import Page
 from dashboard.store.areas import COMPARATOR_KEYS
 from dashboard.words import format as fmt
@@ -18,6 +18,7 @@ from dashboard.words import summaries
 
 PAGE = Page.CONTACTS
 DATASET = "contacts"  # the annual reports' tables on this theme
+reports(PAGE, DATASET)
 
 
 class Ids(StrEnum):

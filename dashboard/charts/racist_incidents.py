@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import figures, store
-from dashboard.charts.registry import ChartResult, chart, periods_of, source_of
+from dashboard.charts.registry import ChartResult, chart, periods_of, reports, source_of
 from dashboard.figures import theme
 from dashboard.ids import Page
 from dashboard.words import format as fmt
@@ -19,6 +19,7 @@ from etl.config import TOTAL
 
 PAGE = Page.RACIST_INCIDENTS
 DATASET = "racist_incidents"  # the reports' tables of racist incidents in schools
+reports(PAGE, DATASET)
 PUPILS = "schools"  # the reports' figures for schools and pupils (for rates and scale)
 HEADING = "Racist incidents in schools"
 ALL = "all"  # the year choice for every year the report gives

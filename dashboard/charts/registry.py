@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures
+from dashboard import figures, store
 from dashboard.words import format as fmt
 
 TABLE_COLUMNS = {
@@ -41,8 +41,6 @@ class ChartResult:
 
     def table(self) -> pd.DataFrame:
         """The data as a reader sees it: labelled columns, one row per figure."""
-        from dashboard.store import files as store
-
         df = self.data.copy()
         labels = store.measures()["label"]
         df["label"] = df["measure"].map(labels).fillna(df["measure"])
@@ -105,6 +103,31 @@ def chart(chart_id: str, page: str, name: str, options: dict[str, Choices] | Non
                                         dict(options or {}), official)
         return fn
     return register
+
+
+REPORTS: dict[str, str] = {}  # page → the dataset of the annual reports' tables it draws
+
+
+def reports(page: str, dataset: str) -> None:
+    """Say that the charts of ``page`` not marked ``official`` draw on the annual reports'
+    tables in ``dataset``."""
+    REPORTS[str(page)] = dataset
+
+
+def shown(page: str) -> tuple[list[Chart], bool]:
+    """The charts of ``page`` that can be drawn for the configured authority, and whether
+    some were left out because its annual reports have no tables on the theme. When the
+    data cannot be read right now every chart is kept: each then says why itself."""
+    charts = on_page(page)
+    dataset = REPORTS.get(str(page))
+    if dataset is None:
+        return charts, False
+    try:
+        if store.has_reports(dataset):
+            return charts, False
+    except store.DataUnavailable:
+        return charts, False
+    return [c for c in charts if c.official], True
 
 
 def get(chart_id: str) -> Chart:

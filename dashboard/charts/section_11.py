@@ -10,13 +10,14 @@ from enum import StrEnum
 import pandas as pd
 
 from dashboard import figures, store
-from dashboard.charts.registry import ChartResult, chart, periods_of, source_of
+from dashboard.charts.registry import ChartResult, chart, periods_of, reports, source_of
 from dashboard.figures import theme
 from dashboard.ids import Page
 from dashboard.words import format as fmt
 
 PAGE = Page.SECTION_11
 DATASET = "section11"  # the annual reports' tables on this theme
+reports(PAGE, DATASET)
 ORGANISATION_LEVEL = "organisation"  # geographic_level of the audited organisations
 NO_ORGANISATION = "none"  # the only choice when the data has no organisations
 

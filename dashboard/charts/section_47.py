@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import figures, store
-from dashboard.charts.registry import ChartResult, chart, periods_of, source_of
+from dashboard.charts.registry import ChartResult, chart, periods_of, reports, source_of
 from dashboard.figures import theme
 from dashboard.ids import Page
 from dashboard.store.areas import COMPARATOR_KEYS
@@ -19,6 +19,7 @@ from dashboard.words import summaries
 
 PAGE = Page.SECTION_47
 DATASET = "s47"  # the annual reports' tables on this theme
+reports(PAGE, DATASET)
 
 
 class Ids(StrEnum):

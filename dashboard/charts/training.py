@@ -10,13 +10,14 @@ from enum import StrEnum
 import pandas as pd
 
 from dashboard import figures, store
-from dashboard.charts.registry import ChartResult, chart, periods_of, source_of
+from dashboard.charts.registry import ChartResult, chart, periods_of, reports, source_of
 from dashboard.ids import Page
 from dashboard.words import format as fmt
 from dashboard.words import summaries
 
 PAGE = Page.TRAINING
 DATASET = "training"  # the annual reports' tables on training
+reports(PAGE, DATASET)
 PROGRAMME = "course_programme"  # the breakdown naming each programme of courses
 NO_PROGRAMME = "none"  # the programme choice when the reports name no programme
 

@@ -10,6 +10,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import charts as registry
 from dashboard.charts import Chart, ChartResult
+from dashboard.charts.pack import Ids as PackIds
 from dashboard.store import files as store
 from dashboard.store.files import DataUnavailable
 from dashboard.words import format as fmt
@@ -160,10 +161,10 @@ def pack_button(chart: Chart, state: dict) -> html.Div:
 
     code = encode_items([make_item(chart.id, state)])
     return html.Div([
-        html.Button("Add to pack", id={"type": "pack-add", "item": code}, type="button",
+        html.Button("Add to pack", id={"type": PackIds.ADD, "item": code}, type="button",
                     n_clicks=0, className="pack-add",
                     **{"aria-label": f"Add to pack: {chart.name}"}),
-        html.Span(id={"type": "pack-status", "item": code}, role="status",
+        html.Span(id={"type": PackIds.STATUS, "item": code}, role="status",
                   className="pack-status"),
     ], className="pack-control")
 

@@ -27,18 +27,13 @@ NO_CHARTS = ("No tables from {name}'s annual reports are in the data yet, and no
              "for {name} here yet. About the data says how to add a report's tables.")
 
 
-def report_charts(page: str, dataset: str) -> tuple[list[registry.Chart], str | None]:
-    """The charts a theme page shows, and why some are not: all of them when the
-    partnership's reports have tables on this theme (``dataset``), otherwise only those
-    drawn from the official statistics, with a notice saying so. When the data cannot be
-    read right now, every card is shown and says why itself."""
-    charts = registry.on_page(page)
-    try:
-        if store.has_reports(dataset):
-            return charts, None
-    except store.DataUnavailable:
-        return charts, None
-    shown = [c for c in charts if c.official]
+def report_charts(page: str, dataset: str | None = None
+                  ) -> tuple[list[registry.Chart], str | None]:
+    """The charts a theme page shows (``charts.registry.shown``), and a notice when some
+    are left out because the partnership's reports have no tables on the theme."""
+    shown, left_out = registry.shown(page)
+    if not left_out:
+        return shown, None
     name = store.profile().name
     return shown, (NO_REPORTS if shown else NO_CHARTS).format(name=name)
 

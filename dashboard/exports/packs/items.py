@@ -128,25 +128,33 @@ def decode_items(text: str) -> list[PackItem]:
     return items
 
 
-def theme_pages() -> list[tuple[str, list[Chart]]]:
+def theme_pages(drawable: bool = False) -> list[tuple[str, list[Chart]]]:
     """(page name, charts in registration order) for every page with charts, in the order
-    of the navigation."""
+    of the navigation. ``drawable``: only the charts each page shows for the configured
+    authority (``charts.shown``: those drawn from its own reports or the official
+    statistics), and only pages that have some."""
     groups: dict[str, list[Chart]] = {}
     for chart in registry.REGISTRY.values():
         groups.setdefault(chart.page, []).append(chart)
-    ordered = sorted(groups.items(), key=lambda kv: Page(kv[0]).order)
-    return [(Page(page).title, charts) for page, charts in ordered]
+    ordered = sorted(groups, key=lambda page: Page(page).order)
+    out = []
+    for page in ordered:
+        charts = registry.shown(page)[0] if drawable else groups[page]
+        if charts:
+            out.append((Page(page).title, charts))
+    return out
 
 
 def page_name(chart: Chart) -> str:
-    return next((name for name, charts in theme_pages() if chart in charts), chart.page)
+    return Page(chart.page).title
 
 
 def preset_items(preset: str) -> list[PackItem]:
-    """``themes``: the first chart of each theme page; ``annual-report``: every chart."""
+    """``themes``: the first chart of each theme page; ``annual-report``: every chart; of
+    those each page shows for the configured authority."""
     if preset not in PRESETS:
         raise PackError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
-    pages = theme_pages()
+    pages = theme_pages(drawable=True)
     if preset == "themes":
         return [PackItem(charts[0].id) for _, charts in pages]
     return [PackItem(c.id) for _, charts in pages for c in charts]
