@@ -42,15 +42,6 @@ GAP_NOTE = ("Only the years shown were published in the report; the years in bet
             "left blank, not drawn as zero.")
 
 
-def readable() -> bool:
-    """Whether the theme's data can be read now (not missing, damaged or restricted)."""
-    try:
-        store.dataset(DATASET)
-    except store.DataUnavailable:
-        return False
-    return True
-
-
 def compared(compare: str) -> list[str]:
     """The area codes a comparison choice draws: the authority, with England or alone."""
     me = store.profile()

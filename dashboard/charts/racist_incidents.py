@@ -100,14 +100,6 @@ OPTIONS = {
 }
 
 
-def restricted() -> bool:
-    """Whether this viewer may not see the dataset yet (it is marked restricted)."""
-    try:
-        return DATASET in store.hidden()
-    except store.DataUnavailable:
-        return True
-
-
 def options() -> dict[str, tuple[str, ...]]:
     """The allowed values of every choice on the page, worked out now from the data."""
     return {key: tuple(allowed() if callable(allowed) else allowed)

@@ -58,15 +58,6 @@ NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"
 ROLE_ORDER = {"authority": 0, "region": 1, "england": 2, "neighbours": 3}
 
 
-def readable() -> bool:
-    """Whether the theme's data can be read now (not missing, damaged or restricted)."""
-    try:
-        store.dataset(DATASET)
-    except store.DataUnavailable:
-        return False
-    return True
-
-
 def _stage_rows() -> pd.DataFrame:
     """The authority's rows for the steps, every year and average the reports give."""
     rows = store.select(DATASET, list(STAGES), areas=[store.profile().code], periods="all")

@@ -85,14 +85,6 @@ def programme_choices() -> tuple[str, ...]:
 OPTIONS = {"programme": programme_choices}
 
 
-def restricted() -> bool:
-    """Whether this viewer may not see the dataset yet (it is marked restricted)."""
-    try:
-        return DATASET in store.hidden()
-    except store.DataUnavailable:
-        return True
-
-
 def options() -> dict[str, tuple[str, ...]]:
     """The allowed values of every choice on the page, worked out now from the data."""
     return {"programme": programme_choices()}

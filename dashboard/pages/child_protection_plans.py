@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 
 from dashboard import store
-from dashboard.charts.child_protection_plans import DATASET, OPTIONS, PAGE, Ids, summary
+from dashboard.charts.child_protection_plans import OPTIONS, PAGE, Ids, summary
 from dashboard.ui.components import radio
 from dashboard.ui.pagekit import interactive, report_charts, state_from_query
 from dashboard.ui.pagekit import layout as page_layout
@@ -18,7 +18,7 @@ dash.register_page(__name__, path=PAGE.path, name=PAGE.title, title=page_title(P
 def layout(**query) -> dash.html.Div:
     me = store.profile()
     state = state_from_query(query, OPTIONS)
-    shown, notice = report_charts(PAGE, DATASET)
+    shown, notice = report_charts(PAGE)
     controls = []
     if notice is None:
         controls = [

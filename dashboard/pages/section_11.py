@@ -7,7 +7,6 @@ from dash import html
 
 from dashboard import store
 from dashboard.charts.section_11 import (
-    DATASET,
     PAGE,
     STANDARDS,
     Ids,
@@ -49,7 +48,7 @@ def _intro(name: str, period: str | None, count: int) -> str:
 def layout(**query) -> html.Div:
     me = store.profile()
     state = state_from_query(query, {"org": organisation_choices()})
-    shown, notice = report_charts(PAGE, DATASET)
+    shown, notice = report_charts(PAGE)
     numbers = standard_numbers() if notice is None else []
     controls = []
     if notice is None:

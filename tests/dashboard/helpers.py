@@ -78,3 +78,19 @@ def authority(code: str) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SAFEGUARDING_AUTHORITY", code)
         yield
+
+
+def registered(page) -> dict:
+    """A page's entry in Dash's page registry (the ``app`` fixture must have made the app;
+    importing a page module again would register it twice)."""
+    import dash
+
+    from dashboard.ids import Page
+
+    path = Page(page).path
+    return next(p for p in dash.page_registry.values() if p["path"] == path)
+
+
+def layout_of(page, **query):
+    """The layout the app serves for ``page`` with these choices in its address."""
+    return registered(page)["layout"](**query)

@@ -9,6 +9,7 @@ import pytest
 from dashboard.charts import TABLE_COLUMNS
 from dashboard.charts.children_in_care import Ids
 from dashboard.ids import App
+from dashboard.ui.pagekit import report_charts
 
 from .helpers import (
     DUDLEY,
@@ -17,6 +18,7 @@ from .helpers import (
     authority,
     drawn_values,
     ids_in,
+    layout_of,
     states,
     walk,
     words,
@@ -164,10 +166,8 @@ def _pressed(tree, control: str) -> list[str]:
 
 
 def test_layout_reads_state_from_url(app):
-    from dashboard.pages import children_in_care
-
-    assert _pressed(children_in_care.layout(compare="none"), Ids.COMPARE) == ["none"]
-    assert _pressed(children_in_care.layout(compare="mars"), Ids.COMPARE) == ["england"]
+    assert _pressed(layout_of(PAGE, compare="none"), Ids.COMPARE) == ["none"]
+    assert _pressed(layout_of(PAGE, compare="mars"), Ids.COMPARE) == ["england"]
 
 
 # Another authority, and the page's ids ----------------------------------------------------
@@ -185,15 +185,13 @@ def _texts(tree) -> str:
 
 
 def test_worcestershire_sees_the_notice_not_dudleys_figures(app, registry):
-    from dashboard.pages import children_in_care
-
     with authority(WORCESTERSHIRE):
-        tree = children_in_care.layout()
+        tree = layout_of(PAGE)
         text = _texts(tree)
         (intro,) = [c.children for c in walk(tree) if getattr(c, "className", None) == "intro"]
         assert "Worcestershire" in intro
         assert "Dudley" not in text
-        shown, notice = children_in_care.shown_charts()
+        shown, notice = report_charts(PAGE)
         assert shown == []  # every chart here comes from the annual reports
         assert notice is not None and notice in text
         assert "no charts for Worcestershire" in notice
@@ -209,7 +207,6 @@ def test_worcestershire_sees_the_notice_not_dudleys_figures(app, registry):
 
 def test_unreadable_data_shows_every_card_to_say_why(app, monkeypatch):
     from dashboard import store
-    from dashboard.pages import children_in_care
     from dashboard.store import files
 
     def missing(name):
@@ -217,16 +214,14 @@ def test_unreadable_data_shows_every_card_to_say_why(app, monkeypatch):
 
     monkeypatch.setattr(files, "dataset", missing)
     monkeypatch.setattr(store, "dataset", missing)
-    shown, notice = children_in_care.shown_charts()
+    shown, notice = report_charts(PAGE)
     assert notice is None and {c.id for c in shown} == CHARTS
 
 
 @pytest.mark.parametrize("code", [DUDLEY, WORCESTERSHIRE])
 def test_every_id_starts_with_the_page_name(app, code):
-    from dashboard.pages import children_in_care
-
     with authority(code):
-        ids = ids_in(children_in_care.layout(compare="none"))
+        ids = ids_in(layout_of(PAGE, compare="none"))
     plain = [i for i in ids if isinstance(i, str)]
     controls = [i["control"] for i in ids if isinstance(i, dict) and "control" in i]
     assert plain

@@ -14,6 +14,7 @@ from .helpers import (
     drawn_values,
     every_state,
     ids_in,
+    layout_of,
     walk,
     words,
 )
@@ -23,9 +24,7 @@ YEARS = ["2006-07", "2007-08", "2008-09", "2009-10", "2010-11"]
 
 
 def _layout(**query):
-    from dashboard.pages import racist_incidents
-
-    return racist_incidents.layout(**query)
+    return layout_of(PAGE, **query)
 
 
 def _text(component) -> str:

@@ -9,8 +9,19 @@ import pytest
 from dashboard.charts import TABLE_COLUMNS
 from dashboard.charts.section_47 import Ids
 from dashboard.ids import App
+from dashboard.ui.pagekit import report_charts
 
-from .helpers import DUDLEY, WORCESTERSHIRE, authority, drawn_values, ids_in, states, walk, words
+from .helpers import (
+    DUDLEY,
+    WORCESTERSHIRE,
+    authority,
+    drawn_values,
+    ids_in,
+    layout_of,
+    states,
+    walk,
+    words,
+)
 
 PAGE = "section-47"
 CHARTS = {Ids.FUNNEL, Ids.COUNTS, Ids.CONVERSION, Ids.TIMELINESS}
@@ -205,15 +216,13 @@ def _pressed(tree, control: str) -> list[str]:
 
 
 def test_year_buttons_are_labelled_from_the_data(app, processed):
-    from dashboard.pages import section_47
-
     years = _report_years(processed)
-    tree = section_47.layout()
+    tree = layout_of(PAGE)
     assert _buttons(tree, Ids.YEAR) == [*((y, y) for y in years),
                                         ("average", "Five-year average")]
     assert _pressed(tree, Ids.YEAR) == [years[0]]
-    assert _pressed(section_47.layout(year="2009-10"), Ids.YEAR) == ["2009-10"]
-    assert _pressed(section_47.layout(year="2031-32"), Ids.YEAR) == [years[0]]
+    assert _pressed(layout_of(PAGE, year="2009-10"), Ids.YEAR) == ["2009-10"]
+    assert _pressed(layout_of(PAGE, year="2031-32"), Ids.YEAR) == [years[0]]
 
 
 # Another authority, and the page's ids ----------------------------------------------------
@@ -231,15 +240,13 @@ def _texts(tree) -> str:
 
 
 def test_worcestershire_sees_the_notice_not_dudleys_figures(app, registry):
-    from dashboard.pages import section_47
-
     with authority(WORCESTERSHIRE):
-        tree = section_47.layout()
+        tree = layout_of(PAGE)
         text = _texts(tree)
         (intro,) = [c.children for c in walk(tree) if getattr(c, "className", None) == "intro"]
         assert "Worcestershire" in intro
         assert "Dudley" not in text
-        shown, notice = section_47.shown_charts()
+        shown, notice = report_charts(PAGE)
         assert shown == []  # every chart here comes from the annual reports
         assert notice is not None and notice in text
         assert "no charts for Worcestershire" in notice
@@ -256,7 +263,6 @@ def test_worcestershire_sees_the_notice_not_dudleys_figures(app, registry):
 
 def test_unreadable_data_shows_every_card_to_say_why(app, monkeypatch):
     from dashboard import store
-    from dashboard.pages import section_47
     from dashboard.store import files
 
     def missing(name):
@@ -264,16 +270,14 @@ def test_unreadable_data_shows_every_card_to_say_why(app, monkeypatch):
 
     monkeypatch.setattr(files, "dataset", missing)
     monkeypatch.setattr(store, "dataset", missing)
-    shown, notice = section_47.shown_charts()
+    shown, notice = report_charts(PAGE)
     assert notice is None and {c.id for c in shown} == CHARTS
 
 
 @pytest.mark.parametrize("code", [DUDLEY, WORCESTERSHIRE])
 def test_every_id_starts_with_the_page_name(app, code):
-    from dashboard.pages import section_47
-
     with authority(code):
-        ids = ids_in(section_47.layout(year="average", comparator="region"))
+        ids = ids_in(layout_of(PAGE, year="average", comparator="region"))
     plain = [i for i in ids if isinstance(i, str)]
     controls = [i["control"] for i in ids if isinstance(i, dict) and "control" in i]
     assert plain

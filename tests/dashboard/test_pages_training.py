@@ -13,6 +13,7 @@ from .helpers import (
     authority,
     drawn_values,
     ids_in,
+    layout_of,
     states,
     walk,
     words,
@@ -23,9 +24,7 @@ JOINT = "joint-dsab-dscb"  # the choice value made from the programme "Joint DSA
 
 
 def _layout(**query):
-    from dashboard.pages import training
-
-    return training.layout(**query)
+    return layout_of(PAGE, **query)
 
 
 def _text(component) -> str:

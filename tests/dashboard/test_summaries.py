@@ -2,7 +2,6 @@ import pandas as pd
 
 from dashboard.words import summaries
 
-
 CODES = {"Dudley": "E08000027", "West Midlands": "E12000005", "England": "E92000001"}
 
 
