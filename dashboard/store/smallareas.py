@@ -1,12 +1,16 @@
-"""Small-area data for the maps: the ETL's GeoParquet shapes and its suppressed counts.
+"""Data for the maps: the ETL's GeoParquet shapes and suppressed counts for small areas, and
+the vintage of the boundaries and deprivation figures behind the maps.
 
 Shapes are read with pyarrow and shapely (no geopandas in the web app) and cached
 until their file changes. Values come from ``smallarea.parquet``, where a
-suppressed cell has no number at all, only the status ``c``.
+suppressed cell has no number at all, only the status ``c``. The small areas are the
+configured authority's (its code from the partnership profile); they exist only for
+authorities whose boundaries the ETL built.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +18,7 @@ import pandas as pd
 
 from dashboard.store import files as data
 from dashboard.store.files import DataUnavailable
+from dashboard.store.profile import profile
 from etl import config
 
 MEASURES = {  # page choice → measure id (its rate is the id + "_rate")
@@ -24,7 +29,8 @@ MEASURES = {  # page choice → measure id (its rate is the id + "_rate")
 
 
 def authority() -> str:
-    return config.settings().authority
+    """The configured authority's ONS code, from the partnership profile."""
+    return profile().code
 
 
 def summary(code: str | None = None) -> dict:
@@ -32,9 +38,49 @@ def summary(code: str | None = None) -> dict:
     code = code or authority()
     info = data.build_info().get("small_areas", {}).get(code)
     if not info:
-        raise DataUnavailable("the small-area maps have not been built for this authority: "
-                              "import the boundaries and run the ETL")
+        raise DataUnavailable(f"the small-area maps have not been built for {code}: download "
+                              f"its boundaries (safeguarding download --authority {code}) "
+                              "and run the ETL (make etl)")
     return info
+
+
+def deprivation_year(code: str | None = None) -> str | None:
+    """The edition of the Indices of Deprivation behind the maps' deprivation deciles and
+    child populations (``2019``), from what the ETL recorded; None when it does not say."""
+    info = summary(code)
+    found = re.search(r"Indices of Deprivation (\d{4})",
+                      str(info.get("deprivation") or info.get("denominator") or ""))
+    return found.group(1) if found else None
+
+
+def district_year() -> str | None:
+    """The year of the district boundaries that the ETL drew authorities from, read from the
+    name of their code property in the boundary file (``LAD13CD``: 2013), as the ETL finds
+    it; None when the boundaries were not imported or the file is not at hand."""
+    try:
+        info = data.build_info().get("boundaries") or {}
+    except DataUnavailable:
+        return None
+    if info.get("year"):
+        return str(info["year"])
+    if not info.get("file"):
+        return None
+    path = config.settings().external_dir / str(info["file"])
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return _code_year(str(path), (st.st_mtime_ns, st.st_size))
+
+
+@lru_cache(maxsize=4)
+def _code_year(path: str, stamp: tuple[int, int]) -> str | None:
+    try:
+        text = Path(path).read_bytes()
+    except OSError:
+        return None
+    found = re.search(rb'"LAD(\d\d)CD"', text)
+    return f"20{found.group(1).decode()}" if found else None
 
 
 def _geo_path(level: str, code: str) -> Path:
