@@ -11,20 +11,33 @@ import pandas as pd
 import pytest
 from playwright.sync_api import sync_playwright
 
+from dashboard.charts.benchmarking import Ids
+from dashboard.ui.components import card_id, graph_id
 from etl import config
 from etl.official import statistics as stats
 from etl.pipeline import run
 
 from .browser import ALL_CHARTS_DRAWN, CHROMIUM, FLAGS, live_server
+from .helpers import (
+    DUDLEY,
+    WORCESTERSHIRE,
+    assert_drawn,
+    authority,
+    ids_in,
+    states,
+    walk,
+    words,
+)
 
-DUDLEY, REGION, ENGLAND = "E08000027", "E12000005", "E92000001"
+REGION = "E12000005"
 NEIGHBOURS = ["Rotherham", "Telford and Wrekin", "Medway", "Wigan", "Doncaster",
               "Lancashire", "North Lincolnshire", "Derbyshire", "Tameside", "Nottinghamshire"]
 
 
 def test_every_chart_renders_for_every_option(registry):
     charts = registry.on_page("benchmarking")
-    assert {c.id for c in charts} == {"benchmarking-trend", "benchmarking-ranked", "benchmarking-grid", "benchmarking-map"}
+    assert {c.id for c in charts} == {Ids.TREND, Ids.RANKED, Ids.GRID, Ids.MAP}
+    assert all(c.official for c in charts)  # official statistics only: shown for anyone
     for c in charts:
         for key, values in c.options.items():
             for value in values:
@@ -33,7 +46,7 @@ def test_every_chart_renders_for_every_option(registry):
 
 
 def test_trend_shows_four_comparators_and_dudleys_interval(registry, processed):
-    result = registry.get("benchmarking-trend").render({"indicator": "cin"})
+    result = registry.get(Ids.TREND).render({"indicator": "cin"})
     names = [t.name for t in result.figure.data]
     assert names[0] == "Dudley: 95% confidence interval"
     assert set(names[1:]) == {"Dudley", "Statistical neighbours", "West Midlands", "England"}
@@ -49,10 +62,11 @@ def test_trend_shows_four_comparators_and_dudleys_interval(registry, processed):
 
 
 def test_neighbours_average_pools_the_ten_neighbours(registry, processed):
-    result = registry.get("benchmarking-trend").render({"indicator": "cp-plans"})
+    result = registry.get(Ids.TREND).render({"indicator": "cp-plans"})
     pooled = result.data[result.data["area_name"] == "Statistical neighbours"]
     plans = processed.frame("dfe_cp_plans")
     table = processed.frame("dfe_neighbours")
+    table = table[table["authority_code"] == DUDLEY]
     assert table.sort_values("neighbour_rank")["neighbour_name"].tolist() == NEIGHBOURS
     codes = table["neighbour_code"].tolist()
     rows = plans[(plans["measure"] == "dfe_cp_plans_at_31_march_rate_per_10000")
@@ -67,7 +81,7 @@ def test_neighbours_average_pools_the_ten_neighbours(registry, processed):
 
 @pytest.mark.parametrize(("scope", "count"), [("region", 14), ("england", None)])
 def test_ranked_chart_highlights_dudley(registry, processed, scope, count):
-    result = registry.get("benchmarking-ranked").render({"indicator": "cla", "scope": scope})
+    result = registry.get(Ids.RANKED).render({"indicator": "cla", "scope": scope})
     las = result.data
     assert las["geographic_level"].eq("local_authority").all()
     assert las["period"].nunique() == 1
@@ -84,7 +98,7 @@ def test_ranked_chart_highlights_dudley(registry, processed, scope, count):
 
 
 def test_grid_cells_carry_the_significance_words(registry, processed):
-    result = registry.get("benchmarking-grid").render({})
+    result = registry.get(Ids.GRID).render({})
     heat = result.figure.data[0]
     texts = [t for row in heat.text for t in row if t]
     assert any(t.endswith(("lower", "higher", "similar", "better", "worse")) for t in texts)
@@ -133,8 +147,8 @@ def test_a_new_release_shows_on_the_page_without_code_changes(tmp_path):
         page = browser.new_page()
         page.goto(origin + "/benchmarking?indicator=cin")
         page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
-        title = page.locator("#benchmarking-trend-card h2").inner_text()
-        periods = page.evaluate("() => document.querySelector('#benchmarking-trend-graph "
+        title = page.locator(f"#{card_id(Ids.TREND)} h2").inner_text()
+        periods = page.evaluate(f"() => document.querySelector('#{graph_id(Ids.TREND)} "
                                 ".js-plotly-plot')._fullData.flatMap(t => Array.from(t.x))")
         browser.close()
     assert "2025-03-31" in periods
@@ -160,7 +174,7 @@ def _areas(fig) -> dict[str, object]:
 def test_map_draws_every_authority_offline_with_dudley_outlined(registry, scope):
     from dashboard import figures
 
-    result = registry.get("benchmarking-map").render({"indicator": "cla", "scope": scope})
+    result = registry.get(Ids.MAP).render({"indicator": "cla", "scope": scope})
     fig = result.figure
     assert {t.type for t in fig.data} == {"scatter"}  # no tiles, no WebGL
     assert not fig.layout.xaxis.visible and fig.layout.yaxis.scaleanchor == "x"
@@ -183,7 +197,7 @@ def test_map_draws_every_authority_offline_with_dudley_outlined(registry, scope)
 
 def test_west_midlands_map_covers_all_14_authorities_counties_as_districts(registry,
                                                                            processed):
-    result = registry.get("benchmarking-map").render({"indicator": "cin", "scope": "region"})
+    result = registry.get(Ids.MAP).render({"indicator": "cin", "scope": "region"})
     assert set(result.data["area_name"]) == WEST_MIDLANDS
     assert result.data["region_code"].eq(REGION).all()
     areas = _areas(result.figure)
@@ -208,13 +222,13 @@ def test_west_midlands_map_covers_all_14_authorities_counties_as_districts(regis
 def test_england_map_says_which_authorities_could_not_be_drawn(registry, monkeypatch):
     from etl.geo import districts as boundaries
 
-    full = registry.get("benchmarking-map").render({"indicator": "cin", "scope": "england"})
+    full = registry.get(Ids.MAP).render({"indicator": "cin", "scope": "england"})
     assert f"All {len(full.data)} authorities in England are drawn." in full.notes
     assert set(_areas(full.figure)) == set(full.data["area_name"])
 
     # Without the table of authorities created since 2013, those have no boundary
     monkeypatch.setattr(boundaries, "SUCCESSORS", {})
-    result = registry.get("benchmarking-map").render({"indicator": "cin", "scope": "england"})
+    result = registry.get(Ids.MAP).render({"indicator": "cin", "scope": "england"})
     note = next(n for n in result.notes if n.startswith("Not drawn"))
     missing = ["Buckinghamshire", "Cumberland", "Dorset", "North Northamptonshire",
                "North Yorkshire", "Somerset", "Suffolk", "West Northamptonshire",
@@ -258,9 +272,212 @@ def test_map_png_export_is_a_valid_image(registry):
 
     from dashboard.exports import images as export
 
-    result = registry.get("benchmarking-map").render({"indicator": "cp-plans", "scope": "region"})
+    result = registry.get(Ids.MAP).render({"indicator": "cp-plans", "scope": "region"})
     png = export.render(result, "png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
     assert (width, height) == (2000, 1240)
     assert len(png) > 50_000  # a drawn map, not an empty frame
+
+
+# ---------------------------------------------------------------- any authority
+
+NORTH_YORKSHIRE, CUMBERLAND, CORNWALL = "E06000065", "E06000063", "E06000052"
+
+
+def _page_layout(app, **query):
+    import dash
+
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/benchmarking")
+    return page["layout"](**query)
+
+
+def _texts(layout, tables: bool = True) -> str:
+    """Every text in a layout; without ``tables``, leaving out the table views' tables."""
+    from dash import html
+
+    def texts(component):
+        if isinstance(component, str):
+            yield component
+            return
+        if not tables and isinstance(component, html.Table):
+            return
+        children = getattr(component, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if child is not None:
+                yield from texts(child)
+
+    return " ".join(texts(layout))
+
+
+def _shown(layout) -> list[str]:
+    from dashboard.ui.pagekit import shown_id
+
+    return next(c.data for c in walk(layout) if getattr(c, "id", None) == shown_id("benchmarking"))
+
+
+def test_worcestershire_is_named_everywhere_and_dudley_nowhere(app, registry):
+    from dashboard import store
+
+    with authority(WORCESTERSHIRE):
+        layout = _page_layout(app)
+        assert "How Worcestershire compares" in _texts(layout)
+        # Dudley is one of the region's authorities: only the tables listing them all name it
+        assert "Dudley" not in _texts(layout, tables=False)
+        me = store.profile()
+        compared = {me.name, me.region.name, "England"}
+        shown = _shown(layout)
+        assert set(shown) == {c.id for c in registry.on_page("benchmarking")}
+        for chart_id in shown:
+            chart = registry.get(chart_id)
+            for state in states(chart):
+                result = assert_drawn(chart, state)
+                heading = f"{result.title} {result.subtitle}"
+                assert any(name in heading for name in compared), (chart_id, state, heading)
+                assert "Dudley" not in words(result), (chart_id, state)
+        trend = registry.get(Ids.TREND).render({})
+        assert [t.name for t in trend.figure.data][1] == "Worcestershire"
+        ranked = registry.get(Ids.RANKED).render({"scope": "region"})
+        bar = ranked.figure.data[0]
+        assert [x for x, c in zip(bar.x, bar.marker.color, strict=True)
+                if c != "#b3b3b3"] == ["Worcestershire"]
+        outline = [t.name for t in registry.get(Ids.MAP).render({}).figure.data
+                   if t.name and t.name.endswith("(outlined)")]
+        assert outline == ["Worcestershire (outlined)"]
+
+
+def test_every_id_in_the_layout_starts_with_the_page_name(app):
+    from dashboard.ids import App
+
+    for code in (DUDLEY, CUMBERLAND):
+        with authority(code):
+            for i in ids_in(_page_layout(app)):
+                if isinstance(i, dict):
+                    assert "control" not in i or i["control"].startswith("benchmarking-"), i
+                else:
+                    assert i in set(App) or i.startswith("benchmarking-"), i
+
+
+def test_styles_follow_the_role_and_series_are_ordered_by_role(registry):
+    from dashboard.figures import theme
+
+    with authority(CORNWALL):
+        result = registry.get(Ids.TREND).render({"indicator": "cp-plans"})
+    lines = [t for t in result.figure.data if t.mode == "lines+markers+text"]
+    assert [t.name for t in lines] == ["Cornwall", "Statistical neighbours", "South West",
+                                       "England"]
+    for trace, role in zip(lines, ["authority", "neighbours", "region", "england"],
+                           strict=True):
+        assert trace.line.color == theme.ROLE_STYLE[role]["color"], role
+        assert trace.line.dash == theme.ROLE_STYLE[role]["dash"], role
+    pooled = result.data[result.data["area_name"] == "Statistical neighbours"]
+    assert pooled["role"].eq("neighbours").all() and not pooled.empty
+
+
+def test_another_region_is_named_from_the_profile(app, registry):
+    with authority(CORNWALL):
+        trend = registry.get(Ids.TREND).render({})
+        assert "South West" in [t.name for t in trend.figure.data]
+        grid = registry.get(Ids.GRID).render({})
+        assert list(grid.figure.data[0].x) == ["Cornwall", "Statistical neighbours",
+                                               "South West", "England"]
+        assert "the South West and England" in grid.subtitle
+        ranked = registry.get(Ids.RANKED).render({"scope": "region"})
+        assert ranked.data["region_code"].eq("E12000009").all()
+        assert "in the South West" in ranked.title and "in the South West" in ranked.subtitle
+        region_map = registry.get(Ids.MAP).render({"scope": "region"})
+        assert region_map.data["region_code"].eq("E12000009").all()
+        assert "South West authorities" in region_map.subtitle
+        assert "Cornwall (" in region_map.title
+        text = _texts(_page_layout(app))
+        assert "How Cornwall compares with its statistical neighbours, the South West and " \
+               "England" in text and "South West authorities" in text
+        assert "West Midlands" not in text
+
+
+def test_north_yorkshire_runs_across_its_change_of_code_as_one_line(registry, processed):
+    with authority(NORTH_YORKSHIRE):
+        result = registry.get(Ids.TREND).render({"indicator": "cin"})
+    names = [t.name for t in result.figure.data]
+    assert names.count("North Yorkshire") == 1
+    line = next(t for t in result.figure.data if t.name == "North Yorkshire")
+    mine = result.data[result.data["role"] == "authority"]
+    assert set(mine["area_code"]) == {"E10000023", "E06000065"}  # old code, then new
+    cin = processed.frame("dfe_children_in_need")
+    published = cin[(cin["measure"] == "dfe_cin_rate_per_10000")
+                    & cin["area_code"].isin(["E10000023", "E06000065"])]
+    assert list(line.x) == sorted(published["period"])
+    assert list(line.y) == published.sort_values("period")["value"].tolist()
+    assert "2013-03-31" in line.x and "2024-03-31" in line.x
+    assert "North Yorkshire" in result.title
+
+
+def test_an_authority_without_neighbours_still_draws_with_a_note(app, registry):
+    from etl.profile import NEIGHBOURS_NAME
+
+    with authority(CUMBERLAND):
+        for chart in registry.on_page("benchmarking"):
+            for state in states(chart):
+                assert_drawn(chart, state)
+        trend = registry.get(Ids.TREND).render({})
+        assert NEIGHBOURS_NAME not in [t.name for t in trend.figure.data]
+        assert not trend.data["role"].eq("neighbours").any()
+        assert [t.name for t in trend.figure.data][1:] == ["Cumberland", "North West",
+                                                           "England"]
+        note = "DfE's statistical neighbour groupings do not include Cumberland"
+        assert any(n.startswith(note) for n in trend.notes)
+        grid = registry.get(Ids.GRID).render({})
+        assert list(grid.figure.data[0].x) == ["Cumberland", "North West", "England"]
+        assert any(n.startswith(note) for n in grid.notes)
+        assert "neighbours" not in grid.subtitle
+        text = _texts(_page_layout(app))
+        assert note in text
+
+
+def _without_region(monkeypatch):
+    import dataclasses
+
+    import dashboard.store
+    from dashboard import store
+    from dashboard.store import areas, files, series
+
+    me = dataclasses.replace(store.profile(), region=None)
+    for module in (dashboard.store, areas, series):
+        monkeypatch.setattr(module, "profile", lambda: me)
+    version = files.version  # the cards' cache key: not the cards drawn with the region
+    monkeypatch.setattr(files, "version", lambda: (*version(), "no region"))
+
+
+def test_scopes_come_from_the_profile_and_an_unknown_region_is_left_out(app, registry,
+                                                                        monkeypatch):
+    from dashboard.charts.benchmarking import scopes
+
+    assert registry.get(Ids.RANKED).options["scope"] == ("region", "england")
+    _without_region(monkeypatch)
+    assert scopes() == ("england",)
+    for chart_id in (Ids.RANKED, Ids.MAP):
+        assert registry.get(chart_id).options["scope"] == ("england",)
+        assert registry.get(chart_id).render({"scope": "region"}).subtitle.endswith(
+            "in England")
+    trend = registry.get(Ids.TREND).render({})
+    assert [t.name for t in trend.figure.data][1:] == ["Dudley", "Statistical neighbours",
+                                                       "England"]
+    grid = registry.get(Ids.GRID).render({})
+    assert list(grid.figure.data[0].x) == ["Dudley", "Statistical neighbours", "England"]
+    layout = _page_layout(app, scope="region")
+    text = _texts(layout)
+    assert "All authorities in England" in text
+    assert "West Midlands" not in text, text[text.index("West Midlands") - 300:][:600]
+
+
+def test_the_boundaries_year_comes_from_the_boundary_file(registry, monkeypatch):
+    from dashboard.store import smallareas
+
+    assert smallareas.district_year() == "2013"  # the file's codes are LAD13CD
+    result = registry.get(Ids.MAP).render({"indicator": "cin", "scope": "england"})
+    assert any("from the 2013 districts they replaced" in n for n in result.notes)
+    assert "districts (2013, generalised)" in result.source
+    monkeypatch.setattr(smallareas, "district_year", lambda: None)  # the file not at hand
+    result = registry.get(Ids.MAP).render({"indicator": "cin", "scope": "england"})
+    assert any("from the districts they replaced" in n for n in result.notes)
+    assert "districts (generalised)" in result.source
