@@ -23,6 +23,7 @@ from etl.reports.registry import Registry
 from etl.schema import LTLA_UTLA_COLUMNS, NEIGHBOUR_COLUMNS
 
 _LAIT_POLARITY = {"high": "up_good", "low": "down_good", "-": "neutral"}
+NO_ROWS = "the file has a header but no data rows"
 _LOOKUP = {k: re.compile(rf"{p}\d\d(CD|NM)") for k, p in (("ltla", "LTLA"), ("utla", "UTLA"))}
 
 
@@ -78,6 +79,9 @@ def read_neighbours(path: Path, text: str, la_names: dict[str, tuple[str, str]],
         slots.append((rank, at, close))
     if missing:
         problems.extend(missing)
+        return pd.DataFrame(columns=NEIGHBOUR_COLUMNS)
+    if not any(any(cells) for _, cells in rows):
+        problems.append(Problem(path, NO_ROWS, 2))
         return pd.DataFrame(columns=NEIGHBOUR_COLUMNS)
     grouping = {}
     for line, cells in rows:
@@ -139,6 +143,9 @@ def read_ltla_utla(path: Path, text: str, problems: list[Problem]) -> pd.DataFra
         problems.append(Problem(path, "needs a code and a name column for each tier, such as "
                                 f"LTLA23CD, LTLA23NM, UTLA23CD, UTLA23NM (missing: "
                                 f"{', '.join(missing)})", 1))
+        return pd.DataFrame(columns=LTLA_UTLA_COLUMNS)
+    if frame.empty:
+        problems.append(Problem(path, NO_ROWS, 2))
         return pd.DataFrame(columns=LTLA_UTLA_COLUMNS)
     out = pd.DataFrame({k: frame[pick[k]].str.strip() for k in LTLA_UTLA_COLUMNS})
     return out.astype("string")

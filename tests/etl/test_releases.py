@@ -396,6 +396,19 @@ def test_an_unrelated_csv_stops_the_run(good, capsys):
                    "population_type, children_count", "sub-folders are not read")
 
 
+@pytest.mark.parametrize("start", ["New_Statistical", "LTLA"])
+def test_a_lookup_with_a_header_and_no_rows_stops_the_run(tmp_path, capsys, start):
+    external = _external(tmp_path, "b1_", "ons_", "New_Statistical", "LTLA")
+    out = tmp_path / "out"
+    assert _cli(external, out) == 0
+    before = _snapshot(out)
+    path = next((external / "dfe").glob(f"{start}*.csv"))
+    header = path.read_bytes().splitlines(keepends=True)[0]
+    path.write_bytes(header)
+    _fails_cleanly(external, out, before, capsys,
+                   f"{path}, row 2: the file has a header but no data rows")
+
+
 def test_files_in_sub_folders_and_other_formats_are_not_read(good):
     external, out, _ = good
     (external / "dfe" / "old").mkdir()
