@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from dashboard.charts.benchmarking import Ids
+from dashboard.ids import Page
 from dashboard.ui.components import card_id, graph_id
 from etl import config
 from etl.official import statistics as stats
@@ -24,6 +25,7 @@ from .helpers import (
     assert_drawn,
     authority,
     ids_in,
+    layout_of,
     states,
     walk,
     words,
@@ -286,10 +288,7 @@ NORTH_YORKSHIRE, CUMBERLAND, CORNWALL = "E06000065", "E06000063", "E06000052"
 
 
 def _page_layout(app, **query):
-    import dash
-
-    page = next(p for p in dash.page_registry.values() if p["path"] == "/benchmarking")
-    return page["layout"](**query)
+    return layout_of(Page.BENCHMARKING, **query)
 
 
 def _texts(layout, tables: bool = True) -> str:

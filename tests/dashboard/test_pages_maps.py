@@ -14,11 +14,12 @@ import pytest
 
 from dashboard.charts import TABLE_COLUMNS
 from dashboard.charts.maps import Ids
+from dashboard.ids import Page
 from dashboard.store import DataUnavailable
 from dashboard.ui.components import card_id, graph_id
 
 from .browser import ALL_CHARTS_DRAWN, live_server
-from .helpers import DUDLEY, authority, ids_in, states, walk, words
+from .helpers import DUDLEY, authority, ids_in, layout_of, states, walk, words
 from .helpers import WORCESTERSHIRE as WORCS
 
 MAP_GRAPH, MAP_CARD = graph_id(Ids.SMALL_AREAS), card_id(Ids.SMALL_AREAS)
@@ -197,10 +198,7 @@ CORNWALL = "E06000052"  # no small-area boundaries in the data
 
 
 def _page_layout(**query):
-    import dash
-
-    page = next(p for p in dash.page_registry.values() if p["path"] == "/maps")
-    return page["layout"](**query)
+    return layout_of(Page.MAPS, **query)
 
 
 def _texts(component) -> str:
