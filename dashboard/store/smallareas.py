@@ -54,33 +54,13 @@ def deprivation_year(code: str | None = None) -> str | None:
 
 
 def district_year() -> str | None:
-    """The year of the district boundaries that the ETL drew authorities from, read from the
-    name of their code property in the boundary file (``LAD13CD``: 2013), as the ETL finds
-    it; None when the boundaries were not imported or the file is not at hand."""
+    """The year of the district boundaries the ETL drew authorities from (``2013`` for
+    ``LAD13CD`` codes), as it recorded in build.json; None when they were not imported."""
     try:
         info = data.build_info().get("boundaries") or {}
     except DataUnavailable:
         return None
-    if info.get("year"):
-        return str(info["year"])
-    if not info.get("file"):
-        return None
-    path = config.settings().external_dir / str(info["file"])
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return _code_year(str(path), (st.st_mtime_ns, st.st_size))
-
-
-@lru_cache(maxsize=4)
-def _code_year(path: str, stamp: tuple[int, int]) -> str | None:
-    try:
-        text = Path(path).read_bytes()
-    except OSError:
-        return None
-    found = re.search(rb'"LAD(\d\d)CD"', text)
-    return f"20{found.group(1).decode()}" if found else None
+    return str(info["year"]) if info.get("year") else None
 
 
 def _geo_path(level: str, code: str) -> Path:

@@ -271,7 +271,9 @@ def decode(topology: dict, path: Path = FILE, tolerance_m: float = TOLERANCE_M
         raise _fail(path, "its coordinates are not longitude and latitude (WGS84); "
                           "projected files such as British National Grid are not read")
     frame["part"] = frame["part"].astype("int32")
-    return frame.astype({"lad_code": "string", "lad_name": "string"})
+    frame = frame.astype({"lad_code": "string", "lad_name": "string"})
+    frame.attrs["year"] = f"20{code_key[3:5]}"  # LAD13CD: the districts of 2013
+    return frame
 
 
 def at_tolerance(shapes: pd.DataFrame, tolerance_m: float) -> pd.DataFrame:
@@ -321,7 +323,8 @@ def import_boundaries(external: Path) -> Boundaries:
     result.lookups["geo_lad"] = frame
     result.summary = {"file": f"{FILE.as_posix()}", "districts": int(frame["lad_code"]
                                                                        .nunique()),
-                      "rings": len(frame), "points": int(frame["lon"].map(len).sum())}
+                      "rings": len(frame), "points": int(frame["lon"].map(len).sum()),
+                      "year": frame.attrs.get("year")}
     return result
 
 
