@@ -130,5 +130,5 @@ def test_a_broken_settings_file_names_itself(monkeypatch, raw_copy):
     monkeypatch.delenv("SAFEGUARDING_AUTHORITY", raising=False)
     (raw_copy / "settings.toml").write_text("[partnership\nauthority = 1\n", encoding="utf-8")
     monkeypatch.setenv("SAFEGUARDING_RAW_DIR", str(raw_copy))
-    with pytest.raises(config.ConfigError, match="settings.toml: not valid TOML"):
+    with pytest.raises(config.ConfigError, match=r"settings\.toml: not valid TOML"):
         config.settings()
