@@ -39,6 +39,7 @@
 # %%
 import shutil
 import tempfile
+from pathlib import Path
 
 import pandas as pd
 
