@@ -39,6 +39,7 @@ from pandas.api.types import (
     is_numeric_dtype,
 )
 
+from etl.config import TOTAL
 from etl.official.statistics import POLARITY_WORDS
 from etl.reports.periods import PERIOD_TYPES
 from etl.reports.registry import POLARITIES
@@ -148,6 +149,19 @@ def _suppressed_without_value() -> pa.Check:
     return pa.Check(check, name="status c has no value", error=rule, ignore_na=False)
 
 
+def _total_means_no_breakdown() -> pa.Check:
+    def check(frame: pd.DataFrame) -> pd.Series | bool:
+        if "breakdown" not in frame or "breakdown_value" not in frame:
+            return True
+        none = frame["breakdown"].eq(TOTAL).fillna(False).astype(bool)
+        value = frame["breakdown_value"]
+        return ~(none & value.notna() & value.ne(TOTAL).fillna(False).astype(bool))
+    rule = f"a figure with no breakdown ({TOTAL}) must have breakdown_value {TOTAL}"
+    PAIRED[rule] = ("breakdown_value", "breakdown")
+    return pa.Check(check, name="no breakdown, no breakdown_value", error=rule,
+                    ignore_na=False)
+
+
 # ---------------------------------------------------------------- the datasets
 
 PERIOD_KINDS = (*PERIOD_TYPES, *(f"{t}_{s}" for t in PERIOD_TYPES for s in ("average", "span")))
@@ -156,7 +170,7 @@ COMPARISONS = sorted({w for words in POLARITY_WORDS.values() for w in words.valu
 # The processed-data contract: the columns of every dataset, in this order.
 CONTRACT = {
     "measure": _text(),
-    "breakdown": _text(),  # TOTAL where there is no breakdown
+    "breakdown": _text(),  # TOTAL where there is no breakdown (and so breakdown_value)
     "breakdown_value": _text(),
     "period": _text(),
     "period_type": _text(_among(PERIOD_KINDS, "a period type")),
@@ -205,7 +219,7 @@ SMALLAREA_EXTRA = {
 SMALLAREA_EXTRA_COLUMNS = list(SMALLAREA_EXTRA)
 
 _ROW_RULES = [_not_above("period_start", "period_end", "the period starts after it ends"),
-              _suppressed_without_value()]
+              _suppressed_without_value(), _total_means_no_breakdown()]
 
 
 def _schema(name: str, columns: dict[str, pa.Column], checks: list[pa.Check] | None = None,

@@ -117,6 +117,10 @@ BROKEN = {
                         "2099-04-01"),
     "no breakdown": ("s47.parquet", _set("breakdown", 4, None), 4, "breakdown",
                      "no value (null)"),
+    "Total with a value": ("contacts.parquet", _set("breakdown_value", 0, "neglect"), 0,
+                           "breakdown_value", "a figure with no breakdown (Total) must have "
+                           "breakdown_value Total (breakdown_value 'neglect', breakdown "
+                           "'Total')"),
     "timestamp for a date": ("s47.parquet", _set("period_end", 1, pd.Timestamp("2012-03-31")),
                              1, "period_end", "must be a date (datetime.date)"),
     "quartile 5": ("dfe_cp_plans.parquet", _set("quartile", 7, 5), 7, "quartile",
