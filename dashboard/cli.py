@@ -46,9 +46,9 @@ def _users(argv: list[str]) -> int:
 
 
 def _download(argv: list[str]) -> int:
-    from etl.geo.lsoa import main
+    from etl.geo.lsoa import download_main
 
-    return main(["download", *argv])
+    return download_main(argv)
 
 
 def _sample(argv: list[str]) -> int:

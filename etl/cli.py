@@ -1,4 +1,4 @@
-"""Command line: ``safeguarding-etl`` or ``python -m etl``.
+"""Command line: ``safeguarding etl`` or ``python -m etl``.
 
 Progress goes to standard error (a bar on a terminal, ``[ 3/40] …`` lines otherwise, none
 with ``--quiet``), as do the build's notes and, when it stops, its problems; the summary
@@ -20,9 +20,9 @@ from etl.pipeline import run
 logger = logging.getLogger(__name__)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "safeguarding etl") -> int:
     parser = argparse.ArgumentParser(
-        prog="safeguarding-etl",
+        prog=prog,
         description="Turn the annual reports' tables in data/raw, and the official releases "
                     "in the external folder's dfe/, into tidy, checked Parquet.",
     )

@@ -13,7 +13,7 @@ import pandas as pd
 
 from etl import config
 from etl.errors import ETLError, Problem
-from etl.geo.authorities import load_authorities
+from etl.geo.authorities import from_lookup, load_authorities
 from etl.geo.authorities import lookup as authorities_lookup
 from etl.geo.districts import FILE as BOUNDARY_FILE
 from etl.geo.districts import import_boundaries
@@ -93,19 +93,6 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
             if with_map and progress:
                 progress(total - len(mapped), total, f"{BOUNDARY_FILE.as_posix()} → geo_lad  "
                          f"{geo.summary['districts']} districts")
-        try:
-            small = build_small_areas(raw, external)
-        except ETLError as err:
-            problems.extend(err.problems)
-        else:
-            for i, (code, info) in enumerate(small.summary.items(), start=1):
-                if progress:
-                    progress(total - len(mapped) + i, total,
-                             f"small areas {code} → smallarea, geo  {info['lsoas']} LSOAs, "
-                             f"{info['wards']} wards, {info['source']}")
-            if small.frames:
-                official.datasets["smallarea"] = pd.concat(small.frames, ignore_index=True)
-            official.notes.extend(small.notes)
     try:
         configured = load_authorities(raw)
     except ETLError as err:
@@ -114,6 +101,25 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
     official.lookups["authorities"] = authorities_lookup(
         official.datasets, official.lookups, configured, registry.sources)
     code = authority or config.settings().authority
+    mine = from_lookup(code, official.lookups["authorities"])
+    extra = {code: mine} if mine is not None and code not in configured else {}
+    if external is not None:
+        if extra and code in ready_authorities(raw, external, extra) and code not in mapped:
+            mapped.append(code)
+            total += 1
+        try:
+            small = build_small_areas(raw, external, extra=extra)
+        except ETLError as err:
+            problems.extend(err.problems)
+        else:
+            for i, (mapped_code, info) in enumerate(small.summary.items(), start=1):
+                if progress:
+                    progress(total - len(mapped) + i, total,
+                             f"small areas {mapped_code} → smallarea, geo  {info['lsoas']} "
+                             f"LSOAs, {info['wards']} wards, {info['source']}")
+            if small.frames:
+                official.datasets["smallarea"] = pd.concat(small.frames, ignore_index=True)
+            official.notes.extend(small.notes)
     try:
         resolve(code, official.lookups["authorities"])
     except UnknownAuthority as err:

@@ -32,7 +32,7 @@ def _from_raw(raw: str) -> pd.DataFrame:
 
 
 def authorities() -> pd.DataFrame:
-    """Every authority the data knows (one row each, ``etl.profile.LOOKUP_COLUMNS``)."""
+    """Every authority the data knows (one row each, ``etl.schema.AUTHORITY_COLUMNS``)."""
     try:
         return files.frame("authorities")
     except files.DataUnavailable:

@@ -146,3 +146,29 @@ def lookup(datasets: dict[str, pd.DataFrame], lookups: dict[str, pd.DataFrame],
         row["sources"] = sorted(reports.get(code, []))
     frame = pd.DataFrame(list(rows.values()), columns=AUTHORITY_COLUMNS)
     return frame.sort_values("authority_name").reset_index(drop=True)
+
+
+def from_lookup(code: str, table: pd.DataFrame) -> Authority | None:
+    """An authority of the lookup (``lookup``) as an ``Authority``: its name and districts."""
+    rows = table[table["authority_code"] == code]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return Authority(code, str(row["authority_name"]), tuple(str(d) for d in row["districts"]))
+
+
+def find(code: str, raw: Path, processed: Path) -> Authority:
+    """The authority ``code`` with its districts: from authorities.csv, or else from the
+    lookup of every authority that the last ETL run wrote (``authorities.parquet``)."""
+    code = code.strip().upper()
+    listed = load_authorities(raw)
+    if code in listed:
+        return listed[code]
+    path = processed / "authorities.parquet"
+    found = from_lookup(code, pd.read_parquet(path)) if path.is_file() else None
+    if found is None:
+        raise ETLError([Problem(raw / FILE, f"{code} is neither in {FILE} nor in the "
+                                f"authorities the last ETL run found ({path}): run the ETL "
+                                "with the official releases, or add a row for it",
+                                None, "authority_code")])
+    return found

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import tempfile
 import urllib.parse
 import urllib.request
@@ -187,22 +188,27 @@ def download(authority: Authority, external: Path, names: dict[str, str],
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m etl.geo download [--authority CODE]``: fetch missing LSOA boundaries."""
+def download_main(argv: list[str] | None = None, prog: str = "safeguarding download") -> int:
+    """Fetch the LSOA boundaries of an authority's districts that are not there yet."""
     import argparse
 
     from etl import config, log
-    from etl.geo.authorities import load_authorities
+    from etl.geo.authorities import find
     from etl.geo.reference import read_reference
 
-    parser = argparse.ArgumentParser(prog="python -m etl.geo", description=main.__doc__)
-    parser.add_argument("action", choices=["download"])
-    parser.add_argument("--authority", default=config.settings().authority)
+    parser = argparse.ArgumentParser(prog=prog, description=download_main.__doc__)
+    parser.add_argument("--authority", default=config.settings().authority,
+                        help="its ONS code (default: the configured authority)")
     parser.add_argument("--url", default=None, help="address template with {district}")
     args = parser.parse_args(argv)
     log.configure()
-    authority = load_authorities(config.settings().raw_dir)[args.authority.upper()]
-    external = config.settings().external_dir
+    settings = config.settings()
+    external = settings.external_dir
+    try:
+        authority = find(args.authority, settings.raw_dir, settings.processed_dir)
+    except ETLError as err:
+        logger.error("%s", err)
+        return 1
     try:
         ref = read_reference(external)
         names = dict(zip(ref.lsoas["district_code"], ref.lsoas["district_name"], strict=True))
@@ -215,6 +221,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     log.result(logger, f"{len(written)} boundary file(s) written to {external / FOLDER}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m etl.geo download [--authority CODE]``: as ``safeguarding download``."""
+    argv = list(argv if argv is not None else sys.argv[1:])
+    if not argv or argv[0] != "download":
+        sys.stderr.write("usage: python -m etl.geo download [--authority CODE] [--url URL]\n")
+        return 2
+    return download_main(argv[1:], prog="python -m etl.geo download")
 
 
 if __name__ == "__main__":

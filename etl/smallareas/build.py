@@ -191,20 +191,27 @@ def _count_sample(sample: pd.DataFrame, lsoas: pd.DataFrame, ref: Reference) -> 
         return read_extracts([path], lsoas, set(ref.lsoas["lsoa_code"]))
 
 
-def ready_authorities(raw: Path, external: Path) -> list[str]:
-    """Codes of the configured authorities whose LSOA boundaries (and the LSOA lookups
-    in ``imd/``) are present."""
+def ready_authorities(raw: Path, external: Path,
+                      extra: dict[str, Authority] | None = None) -> list[str]:
+    """Codes of the authorities in authorities.csv (and ``extra``) whose LSOA boundaries
+    (and the LSOA lookups in ``imd/``) are present."""
     if not (external / "imd").is_dir():
         return []
-    return [a.code for a in load_authorities(raw).values()
-            if boundary_files(external, a.districts)]
+    listed = {**(extra or {}), **load_authorities(raw)}
+    return [a.code for a in listed.values() if boundary_files(external, a.districts)]
 
 
-def build_small_areas(raw: Path, external: Path, local: Path | None = None) -> SmallAreas:
-    """Every configured authority whose boundaries are present; the others are noted."""
+def build_small_areas(raw: Path, external: Path, local: Path | None = None,
+                      extra: dict[str, Authority] | None = None) -> SmallAreas:
+    """Every authority of authorities.csv whose boundaries are present (the others are
+    noted), and any ``extra`` one (the configured authority, from the lookups) that has
+    its boundaries too."""
     out = SmallAreas()
-    authorities = load_authorities(raw)
-    ready = [a for a in authorities.values() if a.code in ready_authorities(raw, external)]
+    listed = load_authorities(raw)
+    present = ready_authorities(raw, external, extra)
+    authorities = {**listed, **{c: a for c, a in (extra or {}).items()
+                                if c not in listed and c in present}}
+    ready = [a for a in authorities.values() if a.code in present]
     if not ready:
         if not (external / "imd").is_dir() and any(
                 boundary_files(external, a.districts) for a in authorities.values()):

@@ -71,19 +71,19 @@ def synthetic_extract(lsoas: pd.DataFrame, authority: str, rows: int | None = No
     return pd.concat([out, close], ignore_index=True)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "safeguarding sample") -> int:
     from etl import config, log
-    from etl.geo.authorities import load_authorities
+    from etl.geo.authorities import find
     from etl.geo.reference import for_authority, read_reference
 
-    parser = argparse.ArgumentParser(prog="python -m etl.smallareas.sample",
-                                     description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[0])
     parser.add_argument("--authority", default=config.settings().authority)
     parser.add_argument("--rows", type=int, default=None, help="about this many episodes")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     log.configure()
-    authority = load_authorities(config.settings().raw_dir)[args.authority.upper()]
+    settings = config.settings()
+    authority = find(args.authority, settings.raw_dir, settings.processed_dir)
     lsoas = for_authority(read_reference(config.settings().external_dir), authority.districts)
     frame = synthetic_extract(lsoas, authority.code, args.rows)
     frame.to_csv(args.out, index=False)
@@ -93,4 +93,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(prog="python -m etl.smallareas.sample"))

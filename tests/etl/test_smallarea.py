@@ -358,6 +358,23 @@ def test_an_authority_is_added_by_configuration_alone(tmp_path, raw_copy):
     assert (tmp_path / "out" / "geo" / "lsoa_E07000234.parquet").is_file()
 
 
+def test_the_configured_authority_needs_no_row_when_the_releases_give_its_districts(
+        tmp_path, raw_copy):
+    """Worcestershire left out of authorities.csv: its six districts come from the lower- to
+    upper-tier lookup in the releases, and its maps are built by its code alone."""
+    path = raw_copy / "authorities.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line for line in lines if not line.startswith("E10000034"))
+                    + "\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SAFEGUARDING_LOCAL_DIR", str(tmp_path / "none"))
+        mp.setenv("SAFEGUARDING_AUTHORITY", "E10000034")
+        summary, _ = run(raw_copy, tmp_path / "out", external=EXTERNAL)
+    assert summary["small_areas"]["E10000034"]["lsoas"] == 364
+    assert summary["small_areas"]["E10000034"]["authority"] == "Worcestershire"
+    assert (tmp_path / "out" / "geo" / "ward_E10000034.parquet").is_file()
+
+
 def test_missing_boundaries_for_a_district_are_a_clear_error(tmp_path, raw_copy):
     external = tmp_path / "external"
     shutil.copytree(EXTERNAL / "imd", external / "imd")
