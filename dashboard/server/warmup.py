@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import threading
 
 from dashboard import charts
@@ -13,6 +14,15 @@ from dashboard.exports import images
 from dashboard.ui import components
 
 WARM_VIEWS_PER_CHART = 40  # views of each chart drawn into the cache at start-up
+
+
+def views_per_chart() -> int:
+    """How many views of each chart to draw ahead (``DASHBOARD_WARM_VIEWS``, default 40;
+    0 draws only each chart's default view)."""
+    try:
+        return max(0, int(os.environ.get("DASHBOARD_WARM_VIEWS", WARM_VIEWS_PER_CHART)))
+    except ValueError:
+        return WARM_VIEWS_PER_CHART
 
 
 def warm_up() -> threading.Thread:
@@ -24,12 +34,14 @@ def warm_up() -> threading.Thread:
             with contextlib.suppress(Exception):  # a chart that fails shows its own message
                 components.chart_card(chart, {})
         images.start_renderer()
-        for chart in list(charts.REGISTRY.values()):  # then every other view of each chart
-            with contextlib.suppress(Exception):
+        views = views_per_chart()
+        for chart in list(charts.REGISTRY.values()) if views else []:  # then other views
+            options: dict = {}
+            with contextlib.suppress(Exception):  # choices from data that cannot be read
                 options = chart.options
             keys = list(options)
             for values in itertools.islice(itertools.product(
-                    *(options[k] for k in keys)), WARM_VIEWS_PER_CHART):
+                    *(options[k] for k in keys)), views):
                 with contextlib.suppress(Exception):
                     components.chart_card(chart, dict(zip(keys, values, strict=True)))
 
