@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from dashboard import figures, store
-from dashboard.charts import official
+from dashboard.charts import lead
 from dashboard.charts.registry import ChartResult, chart, periods_of, reports, source_of
 from dashboard.ids import Page
 from dashboard.store.areas import COMPARATOR_KEYS
@@ -16,14 +16,17 @@ from dashboard.words import summaries
 PAGE = Page.CHILD_PROTECTION_PLANS
 DATASET = "cp_plans"  # the annual reports' tables on this theme
 reports(PAGE, DATASET)
+lead.register(PAGE)  # the official series lead the page
 
 
 class Ids(StrEnum):
+    LATEST = "child-protection-plans-latest"  # the official series (dashboard.charts.lead)
     TREND = "child-protection-plans-trend"
     CATEGORY = "child-protection-plans-category"
     RATES = "child-protection-plans-rates"
     DURATION = "child-protection-plans-duration"
     OFFICIAL = "child-protection-plans-official"
+    INDICATOR = "child-protection-plans-indicator"
     SHOW = "child-protection-plans-show"
     RATE = "child-protection-plans-rate"
     COMPARATOR = "child-protection-plans-comparator"
@@ -127,9 +130,6 @@ def duration(state: dict) -> ChartResult:
     )
 
 
-official.register(PAGE, Ids.OFFICIAL, "Children on plans: reports and official statistics",
-                  (DATASET, "cp_plans_rate_per_10000"),
-                  ("dfe_cp_plans", "dfe_cp_plans_at_31_march_rate_per_10000"))
 
 
 def summary() -> list[str]:

@@ -7,6 +7,7 @@ from enum import StrEnum
 import pandas as pd
 
 from dashboard import figures, store
+from dashboard.charts import lead
 from dashboard.charts.registry import ChartResult, chart, periods_of, reports, source_of
 from dashboard.ids import Page
 from dashboard.words import format as fmt
@@ -15,9 +16,13 @@ from dashboard.words import summaries
 PAGE = Page.CHILDREN_IN_CARE
 DATASET = "children_in_care"  # the annual reports' tables on this theme
 reports(PAGE, DATASET)
+lead.register(PAGE)  # the official series lead the page
 
 
 class Ids(StrEnum):
+    LATEST = "children-in-care-latest"  # the official series (dashboard.charts.lead)
+    OFFICIAL = "children-in-care-official"
+    INDICATOR = "children-in-care-indicator"
     NUMBERS = "children-in-care-numbers"
     GROWTH = "children-in-care-growth"
     AGE = "children-in-care-age"

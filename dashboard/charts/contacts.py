@@ -9,7 +9,7 @@ from enum import StrEnum
 import pandas as pd
 
 from dashboard import figures, store
-from dashboard.charts import official
+from dashboard.charts import lead
 from dashboard.charts.registry import ChartResult, chart, periods_of, reports, source_of
 from dashboard.ids import Page
 from dashboard.store.areas import COMPARATOR_KEYS
@@ -19,9 +19,11 @@ from dashboard.words import summaries
 PAGE = Page.CONTACTS
 DATASET = "contacts"  # the annual reports' tables on this theme
 reports(PAGE, DATASET)
+lead.register(PAGE)  # the official series lead the page
 
 
 class Ids(StrEnum):
+    LATEST = "contacts-latest"  # the official series (dashboard.charts.lead)
     TREND = "contacts-trend"
     SOURCES = "contacts-sources"
     DOMESTIC_ABUSE = "contacts-domestic-abuse"
@@ -31,6 +33,7 @@ class Ids(StrEnum):
     ASSESSMENTS = "contacts-assessments"
     COMMON_ASSESSMENTS = "contacts-common-assessments"
     OFFICIAL = "contacts-official"
+    INDICATOR = "contacts-indicator"
     COMPARATOR = "contacts-comparator"
     CAF = "contacts-caf"
 
@@ -363,9 +366,6 @@ def contacts_common_assessments(state: dict) -> ChartResult:
                        f"{me.name}, {periods_of(rows)}", source_of(rows), notes)
 
 
-official.register(PAGE, Ids.OFFICIAL, "Referrals: reports and official statistics",
-                  (DATASET, "referrals_rate_per_10000"),
-                  ("dfe_referrals", "dfe_referrals_rate_per_10000"))
 
 
 def summary() -> list[str]:

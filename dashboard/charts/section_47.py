@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import figures, store
+from dashboard.charts import lead
 from dashboard.charts.registry import ChartResult, chart, periods_of, reports, source_of
 from dashboard.figures import theme
 from dashboard.ids import Page
@@ -20,9 +21,13 @@ from dashboard.words import summaries
 PAGE = Page.SECTION_47
 DATASET = "s47"  # the annual reports' tables on this theme
 reports(PAGE, DATASET)
+lead.register(PAGE)  # the official series lead the page
 
 
 class Ids(StrEnum):
+    LATEST = "section-47-latest"  # the official series (dashboard.charts.lead)
+    OFFICIAL = "section-47-official"
+    INDICATOR = "section-47-indicator"
     FUNNEL = "section-47-funnel"
     COUNTS = "section-47-counts"
     CONVERSION = "section-47-conversion"

@@ -95,3 +95,9 @@ def period_words(period: str, period_type: str) -> str:
         year, month, day = period.split("-")
         return f"at {int(day)} {MONTHS[int(month) - 1]} {year}"
     return f"in {period}"
+
+
+def date_words(iso: str) -> str:
+    """``31 March 2024`` for ``2024-03-31``."""
+    year, month, day = str(iso)[:10].split("-")
+    return f"{int(day)} {MONTHS[int(month) - 1]} {year}"

@@ -114,6 +114,7 @@ RELEASES: tuple[Release, ...] = (
                 Item("dfe_s47_rate_per_10000", "rate", ("Section47",), lait="Section_47"),
                 Item("dfe_icpcs", "count", ("ICPC",)),
                 Item("dfe_icpc_rate_per_10000", "rate", ("ICPC",), lait="ISCP_Conf"),
+                Item("dfe_s47_to_icpc_pct", "percent", ("ICPC",), ("Section47",)),
                 Item("dfe_icpc_within_15_days_pct", "percent", DURATIONS[:2], DURATIONS,
                      lait="CP_conf_15days"),
             )),
