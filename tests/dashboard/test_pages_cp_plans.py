@@ -9,7 +9,7 @@ from dashboard.charts import TABLE_COLUMNS
 def test_all_charts_render_with_data_for_every_option(registry):
     charts = registry.on_page("child-protection-plans")
     assert {c.id for c in charts} == {f"child-protection-plans-{name}" for name in (
-        "trend", "category", "rates", "duration", "official")}
+        "latest", "official", "trend", "category", "rates", "duration")}
     for c in charts:
         states = [{}] + [{key: value} for key, values in c.options.items() for value in values]
         for state in states:
