@@ -14,7 +14,7 @@ from pathlib import Path
 import dash
 from dash import Dash, dcc, html
 
-from dashboard import store
+from dashboard import charts, store
 from dashboard.ids import App, Page
 from dashboard.server import auth, callback_cache, health, routes, security
 from dashboard.ui.text import LICENCE
@@ -56,9 +56,19 @@ def _footer() -> html.Footer:
 
 
 def navigation() -> list[tuple[str, str]]:
-    """``(address, name)`` of every page, in order: from Dash's page registry."""
+    """``(address, name)`` of every page, in order: from Dash's page registry. A theme that
+    only the annual reports cover (racist incidents, say) is left out for an authority
+    whose reports' tables are not in the data; its address still says why."""
     pages = sorted(dash.page_registry.values(), key=lambda p: p.get("order", 0))
-    return [(p["relative_path"], p["name"]) for p in pages]
+    by_path = {page.path: page for page in Page}
+    return [(p["relative_path"], p["name"]) for p in pages
+            if p["path"] not in by_path or _listed(by_path[p["path"]])]
+
+
+def _listed(page: Page) -> bool:
+    """Whether the navigation lists ``page``: it has a chart to show the authority."""
+    shown, left_out = charts.shown(page)
+    return bool(shown) or not left_out
 
 
 def _nav_label(href: str, label: str):
