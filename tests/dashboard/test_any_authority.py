@@ -14,6 +14,7 @@ from docx import Document
 from dashboard.ids import Page
 
 from .browser import ALL_CHARTS_DRAWN, TILES_DRAWN
+from .test_five_authorities import latest_year
 from .webclient import Client, serving
 
 WORCESTERSHIRE = "E10000034"
@@ -46,7 +47,8 @@ def _open(page, origin: str, path: str) -> None:
 
 
 @pytest.mark.parametrize("page_name", list(Page), ids=[p.value for p in Page])
-def test_every_page_is_about_worcestershire(browser, worcestershire, page_name):
+def test_every_page_is_about_worcestershire(browser, worcestershire, processed_for_app,
+                                           page_name):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors = []
@@ -63,6 +65,9 @@ def test_every_page_is_about_worcestershire(browser, worcestershire, page_name):
         else:  # only as one of the region's authorities, never as the authority
             for heading in page.locator("main h1, main h2, main .subtitle").all_inner_texts():
                 assert "Dudley" not in heading, heading
+        if page_name == Page.OVERVIEW:
+            year = latest_year(processed_for_app, WORCESTERSHIRE)
+            assert str(year) in main, f"the overview lacks the latest year, {year}"
         assert errors == []
     finally:
         context.close()
@@ -76,7 +81,9 @@ def test_pages_without_the_reports_say_so_plainly(browser, worcestershire):
             _open(page, worcestershire, theme.path)
             notice = page.locator("main .message").inner_text()
             assert "No tables from Worcestershire's annual reports" in notice, theme
-            assert page.locator(".chart-card").count() == 0, theme
+            charts = page.locator(".chart-card").count()
+            # Only the official series lead the Section 47 page; the others have none.
+            assert charts == (2 if theme == Page.SECTION_47 else 0), theme
         _open(page, worcestershire, Page.CHILD_PROTECTION_PLANS.path)
         assert "official statistics only" in page.locator("main .message").inner_text()
         titles = page.locator(".chart-card h2").all_inner_texts()

@@ -13,11 +13,14 @@ import pandas as pd
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .browser import ALL_CHARTS_DRAWN, TILES_DRAWN
+from dashboard.charts import lead
+from dashboard.ids import Page
 
-PAGES = ["/", "/contacts", "/section-47", "/child-protection-plans", "/children-in-care",
-         "/benchmarking", "/maps",
-         "/racist-incidents", "/training", "/section-11", "/about", "/pack"]
+from .browser import ALL_CHARTS_DRAWN, TILES_DRAWN
+from .helpers import DUDLEY
+from .test_five_authorities import latest_year
+
+PAGES = [p.path for p in sorted(Page, key=lambda p: p.order)]
 CHART_PAGES = [p for p in PAGES if p not in ("/", "/about", "/pack")]
 
 
@@ -170,3 +173,25 @@ def test_every_chart_on_every_page_has_working_downloads(page, server):
         image = next(h for h in hrefs if ".png" in h)
         response = page.request.get(server + image)
         assert response.status == 200 and response.body()[:4] == b"\x89PNG"
+
+
+def test_the_overview_gives_the_latest_official_year(page, server, processed):
+    _open(page, server, "/")
+    year = latest_year(processed, DUDLEY)
+    assert str(year) in page.locator("main").inner_text()
+
+
+def test_the_official_indicator_choice_redraws_the_trend(page, server, processed):
+    _open(page, server, "/contacts")
+    card = page.locator(f"#{lead.trend_id(Page.CONTACTS)}-card")
+    before = card.locator("h2").inner_text()
+    assert before.startswith("Referrals per 10,000 children: Dudley")
+    page.get_by_role("button", name="Re-referrals within 12 months", exact=True).click()
+    # Why: the callback answers, then the new title replaces the old one.
+    page.wait_for_function("() => window.location.search.includes('indicator=re-referrals')")
+    page.wait_for_function(f"""() => document.querySelector(
+        '#{lead.trend_id(Page.CONTACTS)}-card h2').textContent.startsWith('Re-referrals')""")
+    rows = processed.frame("dfe_referrals")
+    last = rows[(rows["area_code"] == DUDLEY) & (rows["measure"] == "dfe_rereferrals_pct")
+                & (rows["breakdown_value"] == "Total")].sort_values("period_start").iloc[-1]
+    assert f"{last['value']:g}%" in card.locator("h2").inner_text()
