@@ -101,3 +101,13 @@ def date_words(iso: str) -> str:
     """``31 March 2024`` for ``2024-03-31``."""
     year, month, day = str(iso)[:10].split("-")
     return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
+
+
+def year_words(period: str, period_type: str, period_end) -> str:
+    """When a figure is for, from its period: ``year to 31 March 2024`` for a year (by the
+    day it ends), ``on 31 March 2024`` for a snapshot, ``in 2019-12`` for anything else."""
+    end = pd.Timestamp(period_end) if not is_missing(period_end) else None
+    if end is not None and (period_type == "snapshot" or period_type.endswith("_year")):
+        day = f"{end.day} {MONTHS[end.month - 1]} {end.year}"
+        return f"on {day}" if period_type == "snapshot" else f"year to {day}"
+    return period_words(period, period_type)

@@ -43,26 +43,36 @@ def headline(rows: pd.DataFrame, label: str, polarity: str) -> Headline | None:
     if len(rows) < 2:
         return Headline(label, latest, number, words, last["period"], None, None, None, None)
     prev = rows.iloc[-2]
-    diff = last["value"] - prev["value"]
+    direction, size = movement(last["value"], prev["value"], unit)
+    change = ("no change" if direction == "flat" else f"{direction} {size}") + \
+        f" on {prev['period']}"
+    judgement, judgement_words = judged(direction, polarity)
+    return Headline(label, latest, number, words, last["period"], change, direction,
+                    judgement, judgement_words)
+
+
+def movement(latest: float, before: float, unit: str) -> tuple[str, str]:
+    """``("down", "15%")``: which way a figure moved and by how much, in percentage points
+    for percentages and as a share of the figure before for the rest."""
+    diff = latest - before
     direction = "up" if diff > 0 else "down" if diff < 0 else "flat"
     if unit in fmt.PERCENT_UNITS:
         size = fmt.points(diff)
-    elif prev["value"]:
-        pct = abs(100 * diff / prev["value"])
+    elif before:
+        pct = abs(100 * diff / before)
         size = f"{pct:.0f}%" if pct >= 1 else f"{pct:.1f}%"
     else:
         size = fmt.number(abs(diff))
-    change = ("no change" if direction == "flat" else f"{direction} {size}") + \
-        f" on {prev['period']}"
+    return direction, size
+
+
+def judged(direction: str, polarity: str) -> tuple[str, str]:
+    """What a move means for a measure of this polarity: ``("worse", "worse (a rise is
+    good)")``, ``("neutral", "a fall is neither good nor bad in itself")``."""
     if direction == "flat":
-        judgement, judgement_words = "neutral", "no change"
-    elif polarity == "neutral":
-        judgement = "neutral"
-        judgement_words = (f"a {'rise' if direction == 'up' else 'fall'} is neither good nor "
-                           "bad in itself")
-    else:
-        judgement = JUDGEMENT[(polarity, direction)]
-        judgement_words = (f"{judgement} ({'a rise' if polarity == 'up_good' else 'a fall'} "
-                           "is good)")
-    return Headline(label, latest, number, words, last["period"], change, direction,
-                    judgement, judgement_words)
+        return "neutral", "no change"
+    if polarity == "neutral":
+        return "neutral", (f"a {'rise' if direction == 'up' else 'fall'} is neither good "
+                           "nor bad in itself")
+    judgement = JUDGEMENT[(polarity, direction)]
+    return judgement, f"{judgement} ({'a rise' if polarity == 'up_good' else 'a fall'} is good)"

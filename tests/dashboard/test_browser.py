@@ -33,6 +33,8 @@ def _open(page, server, path):
         "() => document.querySelector('h1') !== null" if path in ("/about", "/pack")
         else ALL_CHARTS_DRAWN),
         timeout=20000)
+    if path == "/":  # the overview's tiles, then its chart of the system
+        page.wait_for_function(ALL_CHARTS_DRAWN, timeout=20000)
     page.wait_for_load_state("networkidle")
 
 
@@ -73,6 +75,23 @@ def test_table_view_shows_the_parquet_numbers(page, server, processed):
         period, breakdown, value = cells[0], cells[3], float(cells[4].replace(",", ""))
         seen[(period, breakdown)] = value
     assert seen == expected
+
+
+def test_the_overview_draws_todays_tiles_and_the_system_with_data(page, server, processed):
+    _open(page, server, "/")
+    today = page.locator("section[aria-labelledby='overview-today'] .tile")
+    assert today.count() == 8
+    referrals = page.locator(".tile", has=page.locator("#overview-referrals")).inner_text()
+    assert "382.4" in referrals and "Year to 31 March 2024" in referrals
+    assert "Lower than England" in referrals
+    bars = page.evaluate("() => document.querySelector('#overview-system-graph "
+                         ".js-plotly-plot')._fullData.map(t => [t.name, t.x.length])")
+    assert sorted(bars) == [["Dudley", 6], ["England", 6]]
+    href = page.locator("#overview-system-card .downloads a", has_text="CSV").get_attribute(
+        "href")
+    rows = list(csv.DictReader(io.StringIO(page.request.get(server + href).body().decode(
+        "utf-8-sig"))))
+    assert len(rows) == 24 and {r["Area"] for r in rows} == {"Dudley", "England"}
 
 
 def test_a_choice_redraws_the_chart_and_goes_into_the_url(page, server):

@@ -116,3 +116,25 @@ def test_category_grid_places_text_and_categories():
                                                                              "331"]
     assert list(heat.z[0]) == [1, 2] and heat.z[1][0] == 0 and heat.z[1][1] is None
     assert heat.showscale is False  # the words in each cell carry the category
+
+
+def test_steps_draw_each_area_by_its_role_first_step_on_top_with_a_key():
+    order = ["Referrals to children's social care", "Section 47 enquiries"]
+    frame = pd.DataFrame({
+        "step": order * 2, "area_name": ["Worcestershire"] * 2 + ["England"] * 2,
+        "role": ["authority"] * 2 + ["england"] * 2, "value": [399.8, None, 515.7, 186.2],
+        "count": [4784, None, 621880, 224520]})
+    fig = figures.steps(frame, order, ["Levels of need", "1 Universal services"])
+    # added last first, so that the authority's bar is the top one of each step
+    assert [t.name for t in fig.data] == ["England", "Worcestershire"]
+    england, ours = fig.data
+    first, second = ours.x
+    assert ours.orientation == "h" and first == 399.8 and pd.isna(second)
+    assert ours.marker.color == theme.ROLE_STYLE["authority"]["color"]
+    assert ours.marker.pattern.shape != england.marker.pattern.shape
+    assert list(ours.text) == ["399.8", ""] and "4,784" in ours.customdata[0]
+    # the first step at the top, its long name wrapped
+    assert list(fig.layout.yaxis.categoryarray) == ["Section 47 enquiries",
+                                                    "Referrals to children's<br>social care"]
+    assert fig.layout.legend.traceorder == "reversed"
+    assert fig.layout.annotations[0].text == "<b>Levels of need</b><br>1 Universal services"

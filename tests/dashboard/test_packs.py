@@ -72,13 +72,14 @@ def test_presets_follow_the_pages(packs, registry):
     names = [name for name, _ in pages]
     # every page with charts, in the order of the navigation, by its name
     assert names == [p.title for p in Page if registry.on_page(p)]
-    assert names[:3] == [Page.CONTACTS.title, Page.SECTION_47.title,
+    assert names[:4] == [Page.OVERVIEW.title, Page.CONTACTS.title, Page.SECTION_47.title,
                          Page.CHILD_PROTECTION_PLANS.title]
     assert [charts for _, charts in pages] == [registry.on_page(p) for p in Page
                                                if registry.on_page(p)]
     themes = [i.chart_id for i in packs.preset_items("themes")]
     assert themes == [charts[0].id for _, charts in pages]
     assert "child-protection-plans-trend" in themes and "section-11-grid" in themes
+    assert themes[0] == "overview-system"  # the system on one page opens the pack
     every = [i.chart_id for i in packs.preset_items("annual-report")]
     assert sorted(every) == sorted(registry.REGISTRY) and len(every) == len(set(every))
     assert all(i.state == () for i in packs.preset_items("annual-report"))
