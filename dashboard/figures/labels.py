@@ -14,6 +14,7 @@ export at another size): it replaces the labels it drew before.
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 import re
 
@@ -21,6 +22,8 @@ import plotly.graph_objects as go
 
 from dashboard.figures import theme
 from dashboard.figures.placement import GAP, Marker, Placed, Wanted, place, text_width
+
+log = logging.getLogger(__name__)
 
 LABELLED = "data-labels"  # the ``meta`` of a trace whose points carry data labels
 NAME = "data label"  # annotations named ``data label: <trace>`` are this module's
@@ -199,6 +202,9 @@ def label_lines(fig: go.Figure, width: float | None = None, height: float | None
     asks = [Wanted(*px(i, y), text_width(text, FONT_SIZE) + 2 * BOX_PAD + 2, box_height, k,
                    end, r) for i, y, text, end, k, r, _ in wanted]
     spots = place(asks, markers, segments, width, height)
+    for (_, _, text, _, _, _, trace), spot in zip(wanted, spots, strict=True):
+        if spot is None:
+            log.debug("no room for the label %r of %s", text, trace.name)
     kept = [a for a in fig.layout.annotations if not str(a.name or "").startswith(NAME)]
     fig.layout.annotations = [*kept, *(
         _annotation(trace.name, categories[i], y, text,

@@ -122,6 +122,20 @@ def test_spread_keeps_order_and_room_and_centres_each_run():
     assert placement.spread([1.0, 1.0], 10.0, 2.0, 100.0) == [2.0, 12.0], "kept in bounds"
 
 
+def test_labels_at_the_ends_of_close_lines_are_spread_in_their_lines_order():
+    """Three lines ending a pixel apart: three labels right of them, none on another or on
+    a marker, top to bottom in the order of the lines."""
+    wanted = [placement.Wanted(400.0, 100.0 + k, 24.0, 19.0, k, "last", 6.5) for k in range(3)]
+    markers = [placement.Marker(w.x, w.y, w.radius, w.series) for w in wanted]
+    spots = placement.place(wanted, markers, [], 450.0, 300.0)
+    assert None not in spots
+    boxes = [s.box for s in spots]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not any(b.overlaps(m.box) for b in boxes for m in markers)
+    assert boxes[0].y0 < boxes[1].y0 < boxes[2].y0
+    assert all(b.x0 > 400 for b in boxes), "beside the ends, not over the lines"
+
+
 # --- the exported SVG ---------------------------------------------------------------------
 
 
