@@ -81,7 +81,10 @@ class Chart:
                 for key, allowed in self.options.items()}
 
     def render(self, raw_state: dict | None = None) -> ChartResult:
-        return self.build(self.state(raw_state))
+        result = self.build(self.state(raw_state))
+        # Line charts label the points their title names too (the peak it mentions, say).
+        figures.label_lines(result.figure, mention=result.title)
+        return result
 
 
 REGISTRY: dict[str, Chart] = {}

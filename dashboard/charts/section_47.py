@@ -231,13 +231,8 @@ def counts(state: dict) -> ChartResult:
             text += (f", and {fmt.number(transfer['value'].iloc[-1])} conferences for children "
                      f"who moved to {me.name} on a plan")
         notes.append(text + ".")
-    fig = figures.trend(shown, series="series", height=420)
-    # Pairs of lines run close together: label the lower line of each pair below its points.
-    below = {COUNTS["s47_enquiries"], COUNTS["icpc_to_plan"]}
-    fig.for_each_trace(lambda t: t.update(textposition="bottom center") if t.name in below
-                       else None)
     return ChartResult(
-        figure=fig,
+        figure=figures.trend(shown, series="series", height=420),
         data=rows,
         title=summaries.trend(discussions, "Children at strategy discussions"),
         subtitle=f"Number of children in the year, {me.name}, {periods_of(rows)}",

@@ -8,6 +8,7 @@ import textwrap
 import plotly.graph_objects as go
 
 from dashboard.figures import theme
+from dashboard.figures.labels import label_lines
 from dashboard.words import format as fmt
 
 EXPORT_WIDTH, EXPORT_HEIGHT = 1000, 620  # px at scale 1; PNG is rendered at scale 2
@@ -80,6 +81,7 @@ def for_export(fig: go.Figure, title: str, subtitle: str, source: str,
     )
     out.update_xaxes(automargin=False)
     out.update_yaxes(automargin=False)
+    label_lines(out, plot_width, plot_height, mention=title)  # for this plot's pixels
     out.add_annotation(text=footer, xref="paper", yref="paper",
                        x=-(left - 14) / plot_width, y=-axis_room / plot_height,
                        xanchor="left", yanchor="top", showarrow=False, align="left",

@@ -1,7 +1,7 @@
-"""Lines over time: trends with labelled points, confidence bands and sparklines.
+"""Lines over time: trends with labelled ends, confidence bands and sparklines.
 
-Every series carries a colour, a marker and a data label, so no figure relies on colour
-alone.
+Every series carries a colour, a dash, a marker and data labels, so no figure relies on
+colour alone.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import theme
+from dashboard.figures import labels, theme
 from dashboard.figures.layout import _base
 from dashboard.words import format as fmt
 
@@ -21,30 +21,26 @@ def _ordered_periods(frame: pd.DataFrame) -> list[str]:
 
 def trend(frame: pd.DataFrame, series: str = "area_name", unit: str | None = None,
           height: int = 380) -> go.Figure:
-    """Lines with markers and labels over time, one line per value of ``series``."""
+    """Lines with markers over time, one line per value of ``series``, labelled at their
+    ends (``labels.label_lines``: every point of a short line, never one label on
+    another)."""
     unit = unit or (frame["unit"].iloc[0] if not frame.empty else "count")
     fig = _base(unit, height)
     periods = _ordered_periods(frame)
-    n_series = frame[series].nunique() if not frame.empty else 0
-    crowded = len(periods) * n_series > 24  # then label only each line's last point
     for i, (name, rows) in enumerate(frame.groupby(series, sort=False)):
         rows = rows.dropna(subset=["value"]).sort_values("period_start")
         s = theme.series_style(i, rows)
-        labels = [fmt.short(v, unit) for v in rows["value"]]
-        if crowded:
-            labels = [""] * (len(labels) - 1) + labels[-1:]
-        fig.add_trace(go.Scatter(
-            x=rows["period"], y=rows["value"], name=str(name), mode="lines+markers+text",
+        fig.add_trace(labels.mark(go.Scatter(
+            x=rows["period"], y=rows["value"], name=str(name), mode="lines+markers",
             line={"color": s["color"], "dash": s["dash"], "width": 3},
             marker={"symbol": s["symbol"], "size": 10, "color": s["color"]},
-            text=labels, textposition="middle right" if crowded else "top center",
-            textfont={"color": theme.INK},
+            text=[fmt.short(v, unit) for v in rows["value"]],
             hovertemplate="%{x}: %{customdata}<extra>" + str(name) + "</extra>",
             customdata=[fmt.value(v, unit) for v in rows["value"]],
-        ))
+        )))
     fig.update_xaxes(categoryorder="array", categoryarray=periods, type="category")
     fig.update_layout(showlegend=frame[series].nunique() > 1 if not frame.empty else False)
-    return fig
+    return labels.label_lines(fig)
 
 
 def add_band(fig: go.Figure, rows: pd.DataFrame, lower: str, upper: str, name: str,
@@ -59,7 +55,7 @@ def add_band(fig: go.Figure, rows: pd.DataFrame, lower: str, upper: str, name: s
                       line={"width": 0}, name=name, hoverinfo="skip", showlegend=True)
     fig.add_trace(band)
     fig.data = (fig.data[-1], *fig.data[:-1])
-    return fig
+    return labels.label_lines(fig)  # the y axis now has the band to hold too
 
 
 def _tint(hex_colour: str, alpha: float) -> str:

@@ -47,6 +47,32 @@ S11_BANDS = [
 MISSING = "#ffffff"
 
 
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str = "#ffffff") -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable(hex_colour: str, ratio: float = 4.5) -> str:
+    """``hex_colour`` darkened just enough for text in it to reach ``ratio`` on white
+    (WCAG AA for normal text), so a data label can be drawn in its line's colour."""
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    out = hex_colour.lower()
+    for step in range(101):
+        scale = 1 - step / 100
+        out = f"#{round(r * scale):02x}{round(g * scale):02x}{round(b * scale):02x}"
+        if contrast(out) >= ratio:
+            break
+    return out
+
+
 def style(index: int, role: str | None = None, variant: str | None = None) -> dict:
     """Colour, dash, marker symbol and bar pattern for the n-th series, or for a compared
     area by its role; ``variant="report"`` (the annual reports' own figures beside the

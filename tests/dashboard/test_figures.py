@@ -21,6 +21,10 @@ def test_trend_draws_one_line_per_area_with_labels_and_styles():
     assert [t.name for t in fig.data] == ["Dudley", "England"]
     dudley, england = fig.data
     assert list(dudley.y) == [36.0, 33.0] and list(dudley.text) == ["36", "33"]
+    # The labels are annotations placed apart (dashboard/figures/labels.py), not point text.
+    drawn = [(a.name, a.text) for a in fig.layout.annotations]
+    assert drawn == [("data label: Dudley", "36"), ("data label: Dudley", "33"),
+                     ("data label: England", "39")]
     assert list(england.x) == ["2010-11"], "missing values are not drawn as zero"
     assert dudley.line.dash != england.line.dash, "areas differ by more than colour"
     assert dudley.marker.symbol != england.marker.symbol

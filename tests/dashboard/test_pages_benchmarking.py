@@ -362,7 +362,7 @@ def test_styles_follow_the_role_and_series_are_ordered_by_role(registry):
 
     with authority(CORNWALL):
         result = registry.get(Ids.TREND).render({"indicator": "cp-plans"})
-    lines = [t for t in result.figure.data if t.mode == "lines+markers+text"]
+    lines = [t for t in result.figure.data if t.mode == "lines+markers"]
     assert [t.name for t in lines] == ["Cornwall", "Statistical neighbours", "South West",
                                        "England"]
     for trace, role in zip(lines, ["authority", "neighbours", "region", "england"],
