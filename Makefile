@@ -38,10 +38,11 @@ export SAFEGUARDING_EXTERNAL_DIR := $(SHARED_PUBLIC)
 endif
 endif
 
-## test: lint and run every test
+## test: lint and run every test (on every core: pytest-xdist, one test file per worker at a
+## time, so each file's server and browser are started once)
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
