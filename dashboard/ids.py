@@ -17,6 +17,7 @@ class Page(StrEnum):
 
     OVERVIEW = "overview"
     CONTACTS = "contacts"
+    CHILDREN_IN_NEED = "children-in-need"
     SECTION_47 = "section-47"
     CHILD_PROTECTION_PLANS = "child-protection-plans"
     CHILDREN_IN_CARE = "children-in-care"
@@ -60,6 +61,7 @@ class Page(StrEnum):
 TITLES = {
     Page.OVERVIEW: "Overview",
     Page.CONTACTS: "Contacts & referrals",
+    Page.CHILDREN_IN_NEED: "Children in need",
     Page.SECTION_47: "Section 47 & conferences",
     Page.CHILD_PROTECTION_PLANS: "Child protection plans",
     Page.CHILDREN_IN_CARE: "Children in care",

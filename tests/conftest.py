@@ -11,6 +11,9 @@ import pandas as pd
 import pytest
 
 from etl import config
+from etl.errors import ETLError
+from etl.official.definitions import RELEASES
+from etl.official.reading import read_header, read_text
 from etl.pipeline import run
 
 DUDLEY, WEST_MIDLANDS, ENGLAND = "E08000027", "E12000005", "E92000001"
@@ -21,6 +24,7 @@ class Processed:
     """Read access to one ETL output folder, for asserting published figures."""
 
     path: Path
+    external: Path | None = None  # the external folder the build read
 
     def frame(self, dataset: str) -> pd.DataFrame:
         return pd.read_parquet(self.path / f"{dataset}.parquet")
@@ -55,18 +59,57 @@ class Processed:
         return pd.read_parquet(self.path / "validation.parquet")
 
 
+def _recognised(path: Path) -> bool:
+    """Whether a release the ETL defines recognises this CSV by its columns."""
+    try:
+        header = set(read_header(read_text(path)))
+    except ETLError:
+        return False
+    return any(release.matches(header) for release in RELEASES)
+
+
 @pytest.fixture(scope="session")
-def processed(tmp_path_factory) -> Processed:
+def external(tmp_path_factory) -> Path:
+    """The external folder the session's ETL reads.
+
+    ``SAFEGUARDING_EXTERNAL_DIR`` as it is, unless it has a ``dfe_more/`` folder (releases
+    kept apart until the ETL reads them: see ``../shared/public/README.md``). Then a
+    temporary folder of symlinks to everything in it (``boundaries/``, ``imd/``, ``lait/``
+    …), whose ``dfe/`` holds every file of its ``dfe/`` and those files of ``dfe_more/``
+    that a release the ETL defines recognises by their columns: as if they had been moved
+    into ``dfe/``, which is where a user puts them.
+    """
+    source = config.settings().external_dir
+    more = source / "dfe_more"
+    if not more.is_dir() or not (source / "dfe").is_dir():
+        return source
+    folder = tmp_path_factory.mktemp("external")
+    for entry in sorted(source.iterdir()):
+        if entry.name not in ("dfe", "dfe_more"):
+            (folder / entry.name).symlink_to(entry.resolve())
+    dfe = folder / "dfe"
+    dfe.mkdir()
+    for path in sorted((source / "dfe").iterdir()):
+        (dfe / path.name).symlink_to(path.resolve())
+    for path in sorted(more.glob("*.csv")):
+        if _recognised(path) and not (dfe / path.name).exists():
+            (dfe / path.name).symlink_to(path.resolve())
+    return folder
+
+
+@pytest.fixture(scope="session")
+def processed(tmp_path_factory, external) -> Processed:
     """The ETL's output for the repository's own raw data, built once per test session.
 
-    The official releases are imported too when ``SAFEGUARDING_EXTERNAL_DIR``
-    (CI: ``../shared/public``) has a ``dfe/`` folder.
+    The official releases are imported too when the external folder (``external``: CI's
+    ``../shared/public``, with the releases of its ``dfe_more/`` that the ETL reads) has a
+    ``dfe/`` folder.
     """
     out = tmp_path_factory.mktemp("processed")
     # No extracts: the small-area maps use the synthetic sample, whatever data/local holds.
     os.environ["SAFEGUARDING_LOCAL_DIR"] = str(tmp_path_factory.mktemp("no-extracts"))
-    run(config.settings().raw_dir, out, external=config.settings().external_dir)
-    return Processed(out)
+    run(config.settings().raw_dir, out, external=external)
+    return Processed(out, external)
 
 
 @pytest.fixture

@@ -82,6 +82,21 @@ def bars(frame: pd.DataFrame, category: str, series: str | None = None,
     return fig
 
 
+def grouped_rows(frame: pd.DataFrame, category: str, series: str,
+                 category_order: list[str], height: int | None = None) -> go.Figure:
+    """Horizontal grouped bars read from the top: the categories in ``category_order``
+    from the top down and, within each group, the series in the order they first appear
+    in ``frame`` from the top down too (the legend in the same order)."""
+    fig = bars(frame, category=category, series=series, horizontal=True,
+               category_order=category_order,
+               height=height or 120 + 22 * len(category_order) * max(
+                   1, frame[series].nunique()))
+    # Plotly draws a horizontal group's first series at the bottom: reverse the traces.
+    fig.data = fig.data[::-1]
+    fig.update_layout(legend_traceorder="reversed")
+    return fig
+
+
 def funnel(stages: list[tuple[str, float]], height: int = 360) -> go.Figure:
     """Horizontal bars for successive stages, each labelled with its share of the stage before."""
     fig = _base("count", height, horizontal=True)

@@ -17,7 +17,8 @@ from etl.schema import CONTRACT_COLUMNS, OFFICIAL_EXTRA_COLUMNS
 
 
 def benchmark(data: dict[str, np.ndarray], polarity: dict[str, str]) -> None:
-    """Add confidence limits, comparison with England, rank and quartile among LAs."""
+    """Add confidence limits, comparison with England, rank and quartile among LAs (per
+    measure, part of its breakdown and period)."""
     num, den, value = data["numerator"], data["denominator"], data["value"]
     unit = data["unit"]
     has_value = ~np.isnan(value)
@@ -32,8 +33,10 @@ def benchmark(data: dict[str, np.ndarray], polarity: dict[str, str]) -> None:
         exact = np.where(np.isfinite(num / den),
                          num / den * np.where(unit == "rate_per_10000", PER, 100.0), value)
     measures, names = pd.factorize(data["measure"])
+    parts, _ = pd.factorize(data["breakdown_value"])  # each part of a breakdown on its own
     periods, _ = pd.factorize(data["period"])
-    group = measures * (periods.max(initial=0) + 1) + periods
+    group = (measures * (parts.max(initial=0) + 1) + parts) * (periods.max(initial=0) + 1) \
+        + periods
     bench = np.full(group.max(initial=0) + 1, np.nan)
     england = data["area_code"] == ENGLAND_CODE
     bench[group[england]] = exact[england]

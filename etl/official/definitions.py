@@ -13,6 +13,12 @@ from dataclasses import dataclass
 SYMBOLS = ("c", "k", "low", "u", "x", "z")
 """Suppression and GSS symbols an EES cell may hold instead of a number."""
 
+RENAMED = {"children_count": ("number",), "children_percent": ("percentage",)}
+"""Columns that releases have spelt more than one way over the years, by the name the
+definitions use: the 2024 looked-after files print ``number`` and ``percentage``, later
+ones ``children_count`` and ``children_percent``. A file is read as if it used the name
+here (unless it has both)."""
+
 EES_REQUIRED = ("time_period", "time_identifier", "geographic_level")
 EES_PLACES = ("region_code", "region_name", "old_la_code", "new_la_code", "la_name")
 LEVELS = {"National": "national", "Regional": "regional", "Local authority": "local_authority"}
@@ -30,8 +36,15 @@ class Item:
     ``published`` column, or ``100 × sum(columns) / sum(denominator)`` when
     the release publishes none) or ``rate`` (the count in ``columns[0]`` per
     10,000 children aged 0 to 17, checked against ``published`` if given).
-    ``when`` keeps only rows whose column holds that value. ``lait`` is the
-    LAIT indicator (``Measure_short``) for the same thing, whose polarity
+    ``when`` keeps only rows whose column holds that value: one ``(column,
+    value)`` pair, or several (every one must hold). ``denominator_when``
+    ``(column, value)``: the denominator is the ``denominator`` columns on
+    another row, the one for the same year and place where that column holds
+    that value (and the other conditions of ``when`` hold), as in releases
+    that print each group's total as a row of its own. ``breakdown`` ``(name,
+    value)``: the rows are that value of a breakdown rather than the total,
+    so several items may make one measure, each a part. ``lait`` is the LAIT
+    indicator (``Measure_short``) for the same thing, whose polarity
     measures.csv should agree with.
     """
 
@@ -42,19 +55,31 @@ class Item:
     published: str | None = None
     decimals: int = 1
     snapshot: bool = False
-    when: tuple[str, str] | None = None
+    when: tuple[str, str] | tuple[tuple[str, str], ...] | None = None
     lait: str | None = None
+    denominator_when: tuple[str, str] | None = None
+    breakdown: tuple[str, str] | None = None
 
     @property
     def unit(self) -> str:
         return {"count": "count", "percent": "percent", "rate": "rate_per_10000"}[self.kind]
 
+    @property
+    def conditions(self) -> tuple[tuple[str, str], ...]:
+        """``when`` as ``(column, value)`` pairs, every one of which a row must hold."""
+        if not self.when:
+            return ()
+        if isinstance(self.when[0], str):
+            return (self.when,)  # type: ignore[return-value]
+        return tuple(self.when)  # type: ignore[arg-type]
+
     def needs(self) -> list[str]:
         cols = [*self.columns, *self.denominator]
         if self.published:
             cols.append(self.published)
-        if self.when:
-            cols.append(self.when[0])
+        cols += [column for column, _ in self.conditions]
+        if self.denominator_when:
+            cols.append(self.denominator_when[0])
         return cols
 
 
@@ -84,6 +109,50 @@ STARTED = "Children starting to be looked after each year"
 CEASED = "Children ceasing to be looked after each year"
 DURATIONS = ("Duration_0-10_days", "Duration_11-15_days", "Duration_16-20_days",
              "Duration_21+_days")
+
+WHO = (("child", "child"), ("parent", "parent"), ("person", "other person"))
+# Factors identified at the end of assessment (c3): the release's column, and the factor
+# in words. Several are recorded for the child, a parent or carer, or another person in
+# the household (``<Factor>_child``, ``_parent``, ``_person``): "Domestic abuse: parent".
+FACTORS: tuple[tuple[str, str], ...] = (
+    *((f"{column}_{suffix}", f"{words}: {who}")
+      for column, words in (("Domestic_Abuse", "Domestic abuse"),
+                            ("Mental_Health", "Mental health"),
+                            ("Drug_Misuse", "Drug misuse"),
+                            ("Alcohol_Misuse", "Alcohol misuse"),
+                            ("Learning_Disability", "Learning disability"),
+                            ("Physical_Disability", "Physical disability"))
+      for suffix, who in WHO),
+    ("Neglect", "Neglect"),
+    ("Emotional_Abuse", "Emotional abuse"),
+    ("Physical_Abuse_adult_on_child", "Physical abuse by an adult"),
+    ("Physical_Abuse_child_on_child", "Physical abuse by another child"),
+    ("Physical_Abuse_unknown", "Physical abuse (by whom not recorded)"),
+    ("Sexual_Abuse_adult_on_child", "Sexual abuse by an adult"),
+    ("Sexual_Abuse_child_on_child", "Sexual abuse by another child"),
+    ("Sexual_Abuse_unknown", "Sexual abuse (by whom not recorded)"),
+    ("Child_sexual_exploitation", "Child sexual exploitation"),
+    ("Child_criminal_exploitation", "Child criminal exploitation"),
+    ("Going_missing", "Going missing"),
+    ("Self_harm", "Self-harm"),
+    ("Gangs", "Gangs"),
+    ("Trafficking", "Trafficking"),
+    ("Socially_unacceptable_behaviour", "Socially unacceptable behaviour"),
+    ("Young_Carer", "Young carer"),
+    ("Privately_fostered", "Privately fostered"),
+    ("Unaccompanied_asylum_seeker", "Unaccompanied asylum-seeking child"),
+    ("Female_Genital_Mutilation", "Female genital mutilation"),
+    ("Faith_linked_abuse", "Abuse linked to faith or belief"),
+    ("Other", "Other factors"),
+)
+EPISODES_WITH_FACTORS = "Episodes_with_assessment_factor"
+ON_31_MARCH, STABLE = "CLA on 31 March", ("Children looked after continuously for at least "
+                                          "2.5 years on 31 March aged under 16 years")
+THREE_PLUS = (("cla_group", ON_31_MARCH),
+              ("placement_stability", "With 3 or more placements during the year"))
+SAME_CARER = (("cla_group", STABLE),
+              ("placement_stability", "Living with the same carer for at least 2 years"))
+ALL_CHILDREN = ("placement_stability", "Total children")
 
 RELEASES: tuple[Release, ...] = (
     Release("children_in_need", "Children in need (b1)", CIN, "dfe_children_in_need",
@@ -153,6 +222,31 @@ RELEASES: tuple[Release, ...] = (
                 Item("dfe_cla_ceased_rate_per_10000", "rate", ("children_count",),
                      when=("population_type", CEASED), published="rate_per_10000",
                      decimals=0, lait="LAC_Cease_Rate"),
+            )),
+    Release("assessment_factors", "Factors identified at the end of assessment (c3)", CIN,
+            "dfe_children_in_need", "dfe_assessment_factors",
+            (EPISODES_WITH_FACTORS, "Domestic_Abuse_parent"), (
+                Item("dfe_assessment_episodes_with_factors", "count",
+                     (EPISODES_WITH_FACTORS,)),
+                *(Item("dfe_assessment_factor_pct", "percent", (column,),
+                       (EPISODES_WITH_FACTORS,), breakdown=("factor", label))
+                  for column, label in FACTORS),
+            )),
+    Release("placement_stability", "Children looked after: placement stability", CLA,
+            "dfe_children_looked_after", "dfe_placement_stability",
+            ("cla_group", "placement_stability", "children_count"), (
+                Item("dfe_cla_3_plus_placements", "count", ("children_count",),
+                     snapshot=True, when=THREE_PLUS, lait="LACStableNum_2016on"),
+                Item("dfe_cla_3_plus_placements_pct", "percent", ("children_count",),
+                     ("children_count",), published="children_percent", decimals=0,
+                     snapshot=True, when=THREE_PLUS, denominator_when=ALL_CHILDREN,
+                     lait="LACStable_2016on"),
+                Item("dfe_cla_same_placement_2_years", "count", ("children_count",),
+                     snapshot=True, when=SAME_CARER, lait="LAC_LongStableNum"),
+                Item("dfe_cla_same_placement_2_years_pct", "percent", ("children_count",),
+                     ("children_count",), published="children_percent", decimals=0,
+                     snapshot=True, when=SAME_CARER, denominator_when=ALL_CHILDREN,
+                     lait="LAC_LongStable%"),
             )),
     Release("population", "ONS mid-year population estimates, children aged 0 to 17",
             "ONS mid-year population estimates (as published by DfE)", "ons_population",

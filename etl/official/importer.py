@@ -56,9 +56,12 @@ def release_files(external: Path) -> list[Path]:
 
 
 def _check_registry(registry: Registry, measures_path: Path) -> list[Problem]:
-    problems = []
+    problems, seen = [], set()
     for release in RELEASES:
         for item in release.items:
+            if item.measure in seen:  # the parts of one measure's breakdown
+                continue
+            seen.add(item.measure)
             m = registry.measures.get(item.measure)
             if m is None:
                 problems.append(Problem(measures_path, f"measure '{item.measure}' (from the "

@@ -59,7 +59,7 @@ def inherit_symbols(statuses: list[np.ndarray]) -> np.ndarray:
 def population_table(read: Read) -> pd.DataFrame:
     """Children aged 0 to 17 by year and place (``_place``), the denominator of rates."""
     values, status, _ = read.columns["population_estimate"]
-    column, wanted = read.release.items[0].when
+    column, wanted = read.release.items[0].conditions[0]
     keep = strip_cells(read.frame[column]) == wanted
     population = pd.DataFrame({"value": values[keep],
                                "status": pd.Series(status[keep], dtype=object)},
@@ -74,9 +74,8 @@ def item_rows(read: Read, item: Item, population: pd.DataFrame | None, pop_file:
     release, frame = read.release, read.frame
     n = len(frame)
     keep = np.ones(n, dtype=bool)
-    if item.when:
-        column, wanted = item.when
-        keep = strip_cells(frame[column]) == wanted
+    for column, wanted in item.conditions:
+        keep &= strip_cells(frame[column]) == wanted
         if not keep.any():
             problems.append(Problem(read.path, f"no rows with {column} '{wanted}', which "
                                     f"{item.measure} is made from", None, column))
@@ -86,6 +85,12 @@ def item_rows(read: Read, item: Item, population: pd.DataFrame | None, pop_file:
     status = inherit_symbols([p[1] for p in parts])
     blank = np.any([p[2] for p in parts], axis=0)
     denominator = np.full(n, np.nan)
+    dens = [read.columns[c] for c in item.denominator]
+    if item.denominator_when:
+        at = _other_rows(read, item, problems)
+        if at is None:
+            return None
+        dens = [_taken(d, at) for d in dens]
     published = None
     mult = 100.0
     source: object = f"{release.publication}: {read.path.name}"
@@ -94,7 +99,6 @@ def item_rows(read: Read, item: Item, population: pd.DataFrame | None, pop_file:
         value = numerator
         numerator = np.full(n, np.nan)
     elif item.kind == "percent":
-        dens = [read.columns[c] for c in item.denominator]
         denominator = np.sum([d[0] for d in dens], axis=0)
         if item.published:
             value, status, blank = read.columns[item.published]
@@ -139,10 +143,11 @@ def item_rows(read: Read, item: Item, population: pd.DataFrame | None, pop_file:
     idx = np.flatnonzero(keep)
     out = period_columns(read.years[idx], item.snapshot, release.mid_year)
     m = len(idx)
+    breakdown, part = item.breakdown or (TOTAL, TOTAL)
     out.update({
         "measure": np.full(m, item.measure, dtype=object),
-        "breakdown": np.full(m, TOTAL, dtype=object),
-        "breakdown_value": np.full(m, TOTAL, dtype=object),
+        "breakdown": np.full(m, breakdown, dtype=object),
+        "breakdown_value": np.full(m, part, dtype=object),
         "value": value[idx],
         "unit": np.full(m, item.unit, dtype=object),
         "status": status[idx],
@@ -167,6 +172,42 @@ def item_rows(read: Read, item: Item, population: pd.DataFrame | None, pop_file:
                                     f"{out['period'][at]}", int(rows[-1])))
         return None
     return out
+
+
+def _other_rows(read: Read, item: Item, problems: list[Problem]) -> np.ndarray | None:
+    """For each row, the row of the same year and place that holds its denominator
+    (``item.denominator_when``, the other conditions as they are); -1 where there is none."""
+    frame = read.frame
+    column, wanted = item.denominator_when
+    target = strip_cells(frame[column]) == wanted
+    for other, value in item.conditions:
+        if other != column:
+            target &= strip_cells(frame[other]) == value
+    if not target.any():
+        problems.append(Problem(read.path, f"no rows with {column} '{wanted}', which the "
+                                f"denominator of {item.measure} is taken from", None, column))
+        return None
+    keys = pd.MultiIndex.from_arrays([read.years, read.places["_place"]])
+    rows = pd.Series(np.flatnonzero(target), index=keys[target])
+    twice = rows.index.duplicated()
+    if twice.any():
+        first = frame["_row"].to_numpy()[rows[twice].iloc[0]]
+        problems.append(Problem(read.path, f"two rows with {column} '{wanted}' for the same "
+                                f"year and place, so the denominator of {item.measure} is "
+                                "not clear", int(first), column))
+        return None
+    return rows.reindex(keys).fillna(-1).to_numpy(dtype="int64")
+
+
+def _taken(parsed: tuple[np.ndarray, np.ndarray, np.ndarray], at: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A parsed column's ``(values, status, blank)`` taken from rows ``at`` (-1: none)."""
+    values, status, blank = parsed
+    found = at >= 0
+    safe = np.where(found, at, 0)
+    return (np.where(found, values[safe], np.nan),
+            np.where(found, status[safe], None),
+            np.where(found, blank[safe], False))
 
 
 def _check_published(read: Read, item: Item, keep: np.ndarray, published: np.ndarray,

@@ -25,6 +25,7 @@ from etl.official.definitions import (
     ENGLAND_NAME,
     LEVELS,
     MAX_PROBLEMS_PER_COLUMN,
+    RENAMED,
     SYMBOLS,
     Release,
 )
@@ -38,8 +39,16 @@ def read_text(path: Path) -> str:
     return text
 
 
+def canonical_names(header: list[str]) -> list[str]:
+    """The header with any older spelling of a column (``RENAMED``) given today's name,
+    unless the file has both."""
+    present = set(header)
+    older = {old: new for new, olds in RENAMED.items() if new not in present for old in olds}
+    return [older.get(h, h) for h in header]
+
+
 def read_header(text: str) -> list[str]:
-    return [h.strip() for h in _first_row(text)]
+    return canonical_names([h.strip() for h in _first_row(text)])
 
 
 def read_frame(path: Path, text: str) -> pd.DataFrame:
@@ -51,7 +60,7 @@ def read_frame(path: Path, text: str) -> pd.DataFrame:
         found = re.search(r"line (\d+)", str(err))
         raise ETLError([Problem(path, f"the rows do not line up with the header ({err})",
                                 int(found.group(1)) if found else None)]) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = canonical_names([str(c).strip() for c in frame.columns])
     frame["_row"] = np.arange(2, len(frame) + 2)
     cells = frame.drop(columns="_row")
     frame = frame[(cells != "").any(axis=1)]
@@ -190,7 +199,9 @@ def read_release(release: Release, path: Path, text: str, header: list[str],
         for column in missing:
             why = ("every EES file needs time_period, time_identifier and geographic_level"
                    if column in EES_REQUIRED else f"the {release.title} release needs it")
-            problems.append(Problem(path, f"missing column '{column}' ({why}); the header has "
+            also = "".join(f" or '{old}'" for old in RENAMED.get(column, ()))
+            problems.append(Problem(path, f"missing column '{column}'{also} ({why}); the "
+                                    "header has "
                                     f"{', '.join(header)}", 1, column))
         return None
     twice = sorted({h for h in header if header.count(h) > 1})

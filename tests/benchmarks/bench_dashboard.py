@@ -30,8 +30,9 @@ from tests.dashboard.browser import (  # noqa: E402
     live_server,
 )
 
-PAGES = ["/", "/contacts", "/section-47", "/child-protection-plans", "/children-in-care",
-         "/racist-incidents", "/training", "/section-11", "/benchmarking", "/about"]
+PAGES = ["/", "/contacts", "/children-in-need", "/section-47", "/child-protection-plans",
+         "/children-in-care", "/racist-incidents", "/training", "/section-11", "/benchmarking",
+         "/about"]
 CALLBACK_MS = """() => {
   const e = performance.getEntriesByType('resource')
     .filter(r => r.name.includes('_dash-update-component'));

@@ -72,8 +72,8 @@ def test_presets_follow_the_pages(packs, registry):
     names = [name for name, _ in pages]
     # every page with charts, in the order of the navigation, by its name
     assert names == [p.title for p in Page if registry.on_page(p)]
-    assert names[:4] == [Page.OVERVIEW.title, Page.CONTACTS.title, Page.SECTION_47.title,
-                         Page.CHILD_PROTECTION_PLANS.title]
+    assert names[:4] == [Page.OVERVIEW.title, Page.CONTACTS.title, Page.CHILDREN_IN_NEED.title,
+                         Page.SECTION_47.title]
     assert [charts for _, charts in pages] == [registry.on_page(p) for p in Page
                                                if registry.on_page(p)]
     themes = [i.chart_id for i in packs.preset_items("themes")]

@@ -36,7 +36,7 @@ def test_page_is_registered(app):
     page = next(p for p in dash.page_registry.values()
                 if p["module"].endswith("children_in_care"))
     assert (page["path"], page["name"], page["order"]) == ("/children-in-care",
-                                                           "Children in care", 4)
+                                                           "Children in care", 5)
 
 
 def test_all_charts_render_with_data_for_every_option(registry):

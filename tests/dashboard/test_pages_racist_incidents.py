@@ -51,7 +51,7 @@ def test_page_is_registered(app):
     page = next(p for p in dash.page_registry.values()
                 if p["module"].endswith("racist_incidents"))
     assert (page["path"], page["name"], page["order"]) == ("/racist-incidents",
-                                                           "Racist incidents", 5)
+                                                           "Racist incidents", 6)
 
 
 def test_all_charts_render_with_data_for_every_option(registry):
