@@ -10,6 +10,7 @@ from enum import StrEnum
 import pandas as pd
 
 from dashboard import figures, store
+from dashboard.charts import lead
 from dashboard.charts.registry import ChartResult, chart, periods_of
 from dashboard.figures import theme
 from dashboard.ids import Page
@@ -22,9 +23,13 @@ SHARE, EPISODES = "dfe_assessment_factor_pct", "dfe_assessment_episodes_with_fac
 BREAKDOWN = "factor"
 TOP = 12
 CATCH_ALL = "Other factors"  # DfE's "Other": about no one in particular
+lead.register(PAGE)  # the official series of children in need lead the page
 
 
 class Ids(StrEnum):
+    LATEST = "children-in-need-latest"  # the official series (dashboard.charts.lead)
+    OFFICIAL = "children-in-need-official"
+    INDICATOR = "children-in-need-indicator"
     FACTORS = "children-in-need-factors"
     FACTOR_TREND = "children-in-need-factor-trend"
     WHO = "children-in-need-who"

@@ -18,6 +18,7 @@ from dashboard.charts import comparison
 from dashboard.charts.indicators import Indicator, for_page
 from dashboard.charts.registry import ChartResult, chart, periods_of, source_of
 from dashboard.figures import theme
+from dashboard.ids import Page
 from dashboard.store.series import year_ending_march
 from dashboard.words import format as fmt
 
@@ -176,12 +177,13 @@ def register(page: str) -> None:
     page's own charts, so they lead it)."""
     if not for_page(page):
         return
+    title = Page(page).title
 
-    @chart(latest_id(page), page, "Latest official figures", official=True)
+    @chart(latest_id(page), page, f"{title}: the latest official figures", official=True)
     def latest(state: dict) -> ChartResult:
         return _latest_chart(page, state)
 
-    @chart(trend_id(page), page, "Official figures over time",
+    @chart(trend_id(page), page, f"{title}: official figures over time",
            options={"indicator": lambda: available(page)}, official=True)
     def trend(state: dict) -> ChartResult:
         return _trend(page, state)

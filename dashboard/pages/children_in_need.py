@@ -17,7 +17,7 @@ dash.register_page(__name__, path=PAGE.path, name=PAGE.title, title=page_title(P
 
 def layout(**query) -> dash.html.Div:
     me = store.profile()
-    state = state_from_query(query, OPTIONS)
+    state = state_from_query(query, OPTIONS, PAGE)
     shown, notice = report_charts(PAGE)
     controls = [
         radio(Ids.WHO, "Factors", list(WHO.items()), state["who"]),

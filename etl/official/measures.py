@@ -106,10 +106,14 @@ def item_rows(read: Read, item: Item, population: pd.DataFrame | None, pop_file:
         else:
             status = inherit_symbols([status, *(d[1] for d in dens)])
             blank = blank | np.any([d[2] for d in dens], axis=0)
+            # A share of a whole cannot pass 100%: where the part outnumbers the whole (counts
+            # of a year that are not nested, as conferences following enquiries begun the
+            # year before), no share is worked out, and the status says it does not apply.
+            whole = (denominator > 0) & (numerator <= denominator)
             with np.errstate(invalid="ignore", divide="ignore"):
-                value = np.where(denominator > 0, np.round(numerator / denominator * 100, 1),
-                                 np.nan)
-            status = np.where((denominator == 0) & (status == None), "z", status)  # noqa: E711
+                value = np.where(whole, np.round(numerator / denominator * 100, 1), np.nan)
+            status = np.where(~whole & ~np.isnan(denominator) & ~np.isnan(numerator)
+                              & (status == None), "z", status)  # noqa: E711
             source = (f"Derived: ({' + '.join(item.columns)}) ÷ "
                       f"({' + '.join(item.denominator)}) × 100 ({read.path.name})")
             source_table = "derived"

@@ -16,10 +16,13 @@ DUDLEY, WORCESTERSHIRE = "E08000027", "E10000034"
 ENGLAND = "E92000001"
 
 
-def drawn_values(figure) -> list[float]:
-    """Every value drawn (bar lengths or line heights), gaps left out."""
+def drawn_values(figure, bands: bool = True) -> list[float]:
+    """Every value drawn (bar lengths or line heights), gaps left out; without ``bands``,
+    not the edges of shaded confidence intervals."""
     values = []
     for trace in figure.data:
+        if not bands and getattr(trace, "fill", None) == "toself":
+            continue
         axis = trace.x if getattr(trace, "orientation", None) == "h" else trace.y
         values += [v for v in (axis if axis is not None else []) if v is not None
                    and not (isinstance(v, float) and math.isnan(v))]

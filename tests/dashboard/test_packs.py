@@ -78,7 +78,8 @@ def test_presets_follow_the_pages(packs, registry):
                                                if registry.on_page(p)]
     themes = [i.chart_id for i in packs.preset_items("themes")]
     assert themes == [charts[0].id for _, charts in pages]
-    assert "child-protection-plans-trend" in themes and "section-11-grid" in themes
+    # each theme opens with its latest official figures (the official series lead it)
+    assert "child-protection-plans-latest" in themes and "section-11-grid" in themes
     assert themes[0] == "overview-system"  # the system on one page opens the pack
     every = [i.chart_id for i in packs.preset_items("annual-report")]
     assert sorted(every) == sorted(registry.REGISTRY) and len(every) == len(set(every))
@@ -494,7 +495,7 @@ def test_a_chart_that_cannot_be_drawn_for_worcestershire_is_named_on_the_cover(
     assert [(c.id, why) for c, why in pack.missing] == [
         ("section-11-grid",
          "no Section 11 audit from Worcestershire's annual reports is in the data")]
-    assert _chart_headings(document) == ["Children on plans: reports and official statistics"]
+    assert _chart_headings(document) == ["Child protection plans: official figures over time"]
     cover = " ".join(p.text for p in document.paragraphs[:8])
     assert ("Not included, because their figures are not available: Scores by organisation "
             "and standard (no Section 11 audit from Worcestershire's annual reports is in "

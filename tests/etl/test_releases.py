@@ -476,3 +476,16 @@ def test_two_copies_of_one_release(good, capsys):
     shutil.copy(original, original.with_name("b1_children_in_need_2013_to_2025.csv"))
     _fails_cleanly(external, out, before, capsys, "b1_children_in_need_2013_to_2025.csv",
                    f"a second copy of the release in {original.name}")
+
+
+def test_a_derived_share_is_not_given_where_the_part_outnumbers_the_whole(processed):
+    # Oldham, 2012-13: 817 initial conferences against 444 Section 47 enquiries begun in
+    # the year (conferences may follow enquiries of the year before), so no share.
+    rows = processed.frame("dfe_s47_icpcs")
+    share = rows[(rows["measure"] == "dfe_s47_to_icpc_pct") & (rows["area_name"] == "Oldham")
+                 & (rows["period"] == "2012-13")].iloc[0]
+    assert (share["numerator"], share["denominator"]) == (817, 444)
+    assert pd.isna(share["value"]) and share["status"] == "z"
+    dudley = rows[(rows["measure"] == "dfe_s47_to_icpc_pct") & (rows["area_code"] == DUDLEY)
+                  & (rows["period"] == "2023-24")].iloc[0]
+    assert dudley["value"] == round(dudley["numerator"] / dudley["denominator"] * 100, 1)
