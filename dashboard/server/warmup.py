@@ -25,10 +25,19 @@ def views_per_chart() -> int:
         return WARM_VIEWS_PER_CHART
 
 
-def warm_up() -> threading.Thread:
+def enabled() -> bool:
+    """Whether a server warms up when it starts (``DASHBOARD_WARM_UP``, default on; ``0``
+    turns it off, as the tests' short-lived servers do: their charts are then drawn on
+    the first request instead)."""
+    return os.environ.get("DASHBOARD_WARM_UP", "1").strip() != "0"
+
+
+def warm_up() -> threading.Thread | None:
     """In the background: draw every chart once (so first visits come from the cache),
     start the image renderer (so the first download is quick), then draw the other
-    views of each chart (so choices are quick too)."""
+    views of each chart (so choices are quick too). Nothing when turned off."""
+    if not enabled():
+        return None
     def run() -> None:
         for chart in list(charts.REGISTRY.values()):
             with contextlib.suppress(Exception):  # a chart that fails shows its own message

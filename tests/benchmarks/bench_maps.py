@@ -27,6 +27,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
+os.environ.setdefault("DASHBOARD_WARM_UP", "1")  # served as in production: warmed up
 sys.path.insert(0, str(ROOT))
 
 from etl import config  # noqa: E402

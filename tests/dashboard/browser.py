@@ -29,10 +29,10 @@ def free_port() -> int:
 def live_server(processed_dir: Path, command: list[str] | None = None):
     """Run the dashboard on a free localhost port until the block ends; yield its origin."""
     port = free_port()
-    # Each test server draws every chart's default view at start (as in production) but
-    # not its other views: forty of each, in every server a test starts, would only make
-    # the tests compete with the warm-up for the two cores.
-    env = {"DASHBOARD_WARM_VIEWS": "0", **os.environ,
+    # Test servers do not warm up (draw every chart and start the image renderer at
+    # start, as in production): in every server a test starts, that would only make the
+    # tests compete with the warm-up for the two cores. The benchmarks turn it back on.
+    env = {"DASHBOARD_WARM_UP": "0", "DASHBOARD_WARM_VIEWS": "0", **os.environ,
            "SAFEGUARDING_PROCESSED_DIR": str(processed_dir)}
     cmd = command or [sys.executable, "-m", "dashboard", "--port", str(port)]
     cmd = [part.replace("{port}", str(port)) for part in cmd]

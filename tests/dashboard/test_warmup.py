@@ -26,3 +26,13 @@ def test_the_warm_up_fills_the_card_cache(monkeypatch, registry):
     # first of which is its default again)
     assert len(charts) <= cached <= len(charts) + len(with_choices)
     assert cached > len(charts)
+
+
+def test_the_warm_up_can_be_turned_off(monkeypatch, registry):
+    monkeypatch.setenv("DASHBOARD_WARM_UP", "0")
+    assert not warmup.enabled()
+    components._cached_card.cache_clear()
+    assert warmup.warm_up() is None
+    assert components._cached_card.cache_info().currsize == 0
+    monkeypatch.delenv("DASHBOARD_WARM_UP")
+    assert warmup.enabled()  # on unless turned off
