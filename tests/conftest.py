@@ -19,32 +19,6 @@ from etl.pipeline import run
 DUDLEY, WEST_MIDLANDS, ENGLAND = "E08000027", "E12000005", "E92000001"
 
 
-# Test files that take longest (each a minute or more of browsers, servers or generated
-# cases), run first: `make test` spreads whole files over the cores, and a long file
-# started last would leave the other cores idle while it finishes.
-LONGEST_FIRST = (
-    "tests/dashboard/test_browser.py", "tests/dashboard/test_five_authorities.py",
-    "tests/dashboard/test_security.py", "tests/etl/test_smallarea.py",
-    "tests/dashboard/test_packs.py", "tests/etl/test_properties.py",
-    "tests/dashboard/test_pages_maps.py", "tests/etl/test_interrupted.py",
-    "tests/dashboard/test_load_script.py", "tests/dashboard/test_any_authority.py",
-)
-
-
-def pytest_collection_modifyitems(session, config, items):
-    """Put the longest test files first, each file's tests kept together and in order."""
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    root = Path(str(config.rootpath))
-
-    def key(item) -> int:
-        try:
-            name = Path(str(item.path)).relative_to(root).as_posix()
-        except ValueError:
-            return len(rank)
-        return rank.get(name, len(rank))
-    items.sort(key=key)  # stable: the other files keep their order
-
-
 @dataclass
 class Processed:
     """Read access to one ETL output folder, for asserting published figures."""
