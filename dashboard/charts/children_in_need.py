@@ -10,7 +10,7 @@ from enum import StrEnum
 import pandas as pd
 
 from dashboard import figures, store
-from dashboard.charts import lead
+from dashboard.charts import comparison, lead
 from dashboard.charts.registry import ChartResult, chart, periods_of
 from dashboard.figures import theme
 from dashboard.ids import Page
@@ -55,7 +55,6 @@ def slug(label: str) -> str:
 
 FACTORS = {slug(label): label for label in HEADLINE}
 OPTIONS = {"who": tuple(WHO), "factor": tuple(FACTORS)}
-ROLE_ORDER = {"authority": 0, "region": 1, "england": 2}
 VERDICTS = {"higher": "higher than", "lower": "lower than", "similar": "similar to"}
 MANY_NOTE = ("One assessment can identify several factors, so the shares add up to more "
              "than 100%.")
@@ -80,10 +79,7 @@ def in_words(label: str) -> str:
 
 def shares(areas: list[str]) -> pd.DataFrame:
     """Every factor's share of episodes for these areas, the authority first."""
-    rows = store.select(DATASET, SHARE, areas=areas, breakdown=BREAKDOWN)
-    order = rows["role"].map(ROLE_ORDER).fillna(len(ROLE_ORDER))
-    return rows.assign(_order=order).sort_values(["_order", "period_start"], kind="stable") \
-        .drop(columns="_order").reset_index(drop=True)
+    return comparison.by_role(store.select(DATASET, SHARE, areas=areas, breakdown=BREAKDOWN))
 
 
 def _chosen(rows: pd.DataFrame, group: str) -> pd.DataFrame:
@@ -113,7 +109,7 @@ def _episodes_note(period: str) -> str | None:
     if rows.empty:
         return None
     said = ", ".join(f"{r['area_name']} {fmt.number(r['value'])}" for _, r in rows.sort_values(
-        "role", key=lambda s: s.map(ROLE_ORDER).fillna(9)).iterrows())
+        "role", key=lambda s: s.map(comparison.ROLE_ORDER).fillna(9)).iterrows())
     return f"Episodes of need with assessment factors in {period}: {said}."
 
 
