@@ -70,3 +70,19 @@ ALL_CHARTS_DRAWN = """() => {
 }"""
 
 TILES_DRAWN = "() => document.querySelectorAll('.tile').length > 0"
+
+
+def open_drawn(page, origin: str, path: str, timeout: int, settle: bool = False) -> None:
+    """Go to ``path`` and wait until it is drawn. Why each wait: the heading is there once
+    the page's layout has arrived; the charts' SVGs once plotly has drawn every figure;
+    the overview's tiles once it has its figures; with ``settle``, no request still
+    running."""
+    page.goto(origin + path)
+    page.wait_for_function("() => document.querySelector('main h1') !== null",
+                           timeout=timeout)
+    if page.locator(".chart-card").count():
+        page.wait_for_function(ALL_CHARTS_DRAWN, timeout=timeout)
+    elif path == "/" and page.locator(".tile").count():
+        page.wait_for_function(TILES_DRAWN, timeout=timeout)
+    if settle:
+        page.wait_for_load_state("networkidle")

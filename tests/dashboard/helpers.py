@@ -97,3 +97,23 @@ def registered(page) -> dict:
 def layout_of(page, **query):
     """The layout the app serves for ``page`` with these choices in its address."""
     return registered(page)["layout"](**query)
+
+
+def latest_year(processed, code: str) -> int:
+    """The year of the authority's newest official figure (a year ending 31 March)."""
+    cin = processed.frame("dfe_children_in_need")
+    mine = cin[(cin["area_code"] == code)].dropna(subset=["value"])
+    return int(str(mine["period_end"].max())[:4])
+
+
+def assert_official_series_only(tree, text: str, shown, notice: str | None, lead: list,
+                                indicator: str) -> None:
+    """A theme page for an authority without its reports: only the official series ``lead``
+    are shown, the notice says so, and the one control is the choice of indicator."""
+    assert [c.id for c in shown] == lead
+    assert notice is not None and notice in text
+    assert "shows the official statistics only" in notice
+    cards = [i for i in ids_in(tree) if isinstance(i, str) and i.endswith("-card")]
+    assert cards == [f"{c}-card" for c in lead]
+    controls = {i["control"] for i in ids_in(tree) if isinstance(i, dict) and "control" in i}
+    assert controls == {indicator}

@@ -13,8 +13,8 @@ from docx import Document
 
 from dashboard.ids import Page
 
-from .browser import ALL_CHARTS_DRAWN, TILES_DRAWN
-from .test_five_authorities import latest_year
+from .browser import open_drawn
+from .helpers import latest_year
 from .webclient import Client, serving
 
 WORCESTERSHIRE = "E10000034"
@@ -35,15 +35,7 @@ def worcestershire(processed_for_app, tmp_path_factory):
 
 
 def _open(page, origin: str, path: str) -> None:
-    page.goto(origin + path)
-    # every page has its heading; theme pages with charts draw them all, the overview its
-    # tiles or its notice, the others just their text
-    page.wait_for_function("() => document.querySelector('main h1') !== null", timeout=30000)
-    if page.locator(".chart-card").count():
-        page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
-    elif path == "/" and page.locator(".tile").count():
-        page.wait_for_function(TILES_DRAWN, timeout=30000)
-    page.wait_for_load_state("networkidle")
+    open_drawn(page, origin, path, timeout=30000, settle=True)
 
 
 @pytest.mark.parametrize("page_name", list(Page), ids=[p.value for p in Page])

@@ -17,8 +17,7 @@ from dashboard.charts import lead
 from dashboard.ids import Page
 
 from .browser import ALL_CHARTS_DRAWN, TILES_DRAWN
-from .helpers import DUDLEY
-from .test_five_authorities import latest_year
+from .helpers import DUDLEY, latest_year
 
 PAGES = [p.path for p in sorted(Page, key=lambda p: p.order)]
 CHART_PAGES = [p for p in PAGES if p not in ("/", "/about", "/pack")]

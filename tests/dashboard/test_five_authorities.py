@@ -16,8 +16,8 @@ import pytest
 from dashboard.charts import indicators
 from dashboard.ids import Page
 
-from .browser import ALL_CHARTS_DRAWN, TILES_DRAWN
-from .helpers import DUDLEY, WORCESTERSHIRE
+from .browser import open_drawn
+from .helpers import DUDLEY, WORCESTERSHIRE, latest_year
 from .webclient import serving
 
 # Pages listing every authority of a region or of England (so any name may appear there
@@ -45,22 +45,8 @@ def authorities(processed_for_app) -> list[tuple[str, str]]:
     return [(code, names[code]) for code in picked]
 
 
-def latest_year(processed, code: str) -> int:
-    """The year of the authority's newest official figure (a year ending 31 March)."""
-    cin = processed.frame("dfe_children_in_need")
-    mine = cin[(cin["area_code"] == code)].dropna(subset=["value"])
-    return int(str(mine["period_end"].max())[:4])
-
-
 def _open(page, origin: str, path: str) -> None:
-    page.goto(origin + path)
-    # Why each wait: the heading is there once the page's layout has arrived; the charts'
-    # SVGs once plotly has drawn every figure; the tiles once the overview has its figures.
-    page.wait_for_function("() => document.querySelector('main h1') !== null", timeout=60000)
-    if page.locator(".chart-card").count():
-        page.wait_for_function(ALL_CHARTS_DRAWN, timeout=60000)
-    elif path == "/" and page.locator(".tile").count():
-        page.wait_for_function(TILES_DRAWN, timeout=60000)
+    open_drawn(page, origin, path, timeout=60000)
 
 
 @pytest.mark.parametrize("which", range(PICKED))
