@@ -13,7 +13,7 @@ from dashboard.charts import Chart, ChartResult
 from dashboard.charts.pack import Ids as PackIds
 from dashboard.store import files as store
 from dashboard.store.files import DataUnavailable
-from dashboard.words import format as fmt
+from dashboard.ui.tables import data_table
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -40,25 +40,6 @@ def slot_id(chart_id: str) -> str:
 def export_href(chart_id: str, fmt_ext: str, state: dict) -> str:
     query = urlencode({k: v for k, v in state.items() if v is not None})
     return f"/export/{chart_id}.{fmt_ext}" + (f"?{query}" if query else "")
-
-
-def data_table(result: ChartResult, caption: str) -> html.Table:
-    """The chart's numbers as an HTML table: its text alternative."""
-    table = result.table()
-    shown = table.drop(columns=["Source"])
-    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in shown.columns]))
-    rows = []
-    for _, row in shown.iterrows():
-        cells = []
-        for column in shown.columns:
-            value = row[column]
-            if column == "Value":
-                value = "" if fmt.is_missing(value) else fmt.number(value, None if float(
-                    value).is_integer() else 2)
-            cells.append(html.Td("" if fmt.is_missing(value) else str(value),
-                                 className="num" if column == "Value" else None))
-        rows.append(html.Tr(cells))
-    return html.Table([html.Caption(caption), head, html.Tbody(rows)], className="data-table")
 
 
 def message(text: str, kind: str = "warning") -> html.Div:
