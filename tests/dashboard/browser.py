@@ -71,6 +71,11 @@ ALL_CHARTS_DRAWN = """() => {
 
 TILES_DRAWN = "() => document.querySelectorAll('.tile').length > 0"
 
+# Records every Content-Security-Policy violation the page reports (``window.__csp``).
+WATCH_CSP = """window.__csp = [];
+document.addEventListener('securitypolicyviolation', e => window.__csp.push(
+  [e.violatedDirective, e.blockedURI, e.sourceFile, e.lineNumber].join(' ')));"""
+
 
 def open_drawn(page, origin: str, path: str, timeout: int, settle: bool = False) -> None:
     """Go to ``path`` and wait until it is drawn. Why each wait: the heading is there once

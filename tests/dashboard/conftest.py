@@ -59,8 +59,12 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    """A fresh page that records console errors and every request it makes."""
+    """A fresh page that records console errors, every request it makes and every
+    Content-Security-Policy violation (``window.__csp``)."""
+    from .browser import WATCH_CSP
+
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    context.add_init_script(WATCH_CSP)
     pg = context.new_page()
     pg.console_errors = []
     pg.requests = []
