@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,19 @@ from etl.official.reading import read_header, read_text
 from etl.pipeline import run
 
 DUDLEY, WEST_MIDLANDS, ENGLAND = "E08000027", "E12000005", "E92000001"
+SEED_VARIABLE = "SAFEGUARDING_TEST_SEED"
+
+
+def pytest_configure(config) -> None:
+    """Choose the seed of the randomly picked authorities once, before any xdist worker
+    starts (the workers inherit it), so that every worker picks the same ones."""
+    if not os.environ.get(SEED_VARIABLE):
+        os.environ[SEED_VARIABLE] = str(random.SystemRandom().randrange(10**6))
+
+
+def pytest_report_header(config) -> str:
+    return (f"authorities picked with {SEED_VARIABLE}={os.environ[SEED_VARIABLE]} "
+            "(set it to repeat a run)")
 
 
 @dataclass
