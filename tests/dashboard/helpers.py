@@ -69,6 +69,32 @@ def walk(component) -> Iterator:
         yield from walk(child)
 
 
+def _is_table(component) -> bool:
+    """A table view's table (one dcc.Markdown of HTML: dashboard/ui/tables.py) or an
+    html.Table (the About page's)."""
+    from dash import dcc, html
+
+    return isinstance(component, html.Table) or (
+        isinstance(component, dcc.Markdown) and component.className == "table-holder")
+
+
+def texts_of(component, tables: bool = True) -> str:
+    """Every text in a layout; without ``tables``, leaving out the tables (a table of
+    every authority in a region names them all)."""
+    def texts(c):
+        if isinstance(c, str):
+            yield c
+            return
+        if not tables and _is_table(c):
+            return
+        children = getattr(c, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if child is not None:
+                yield from texts(child)
+
+    return " ".join(texts(component))
+
+
 def ids_in(component) -> list:
     """The ids of every component in a layout that has one."""
     return [c.id for c in walk(component) if getattr(c, "id", None) is not None]

@@ -27,6 +27,7 @@ from .helpers import (
     ids_in,
     layout_of,
     states,
+    texts_of,
     walk,
     words,
 )
@@ -291,24 +292,6 @@ def _page_layout(app, **query):
     return layout_of(Page.BENCHMARKING, **query)
 
 
-def _texts(layout, tables: bool = True) -> str:
-    """Every text in a layout; without ``tables``, leaving out the table views' tables."""
-    from dash import html
-
-    def texts(component):
-        if isinstance(component, str):
-            yield component
-            return
-        if not tables and isinstance(component, html.Table):
-            return
-        children = getattr(component, "children", None)
-        for child in children if isinstance(children, list | tuple) else [children]:
-            if child is not None:
-                yield from texts(child)
-
-    return " ".join(texts(layout))
-
-
 def _shown(layout) -> list[str]:
     from dashboard.ui.pagekit import shown_id
 
@@ -320,9 +303,9 @@ def test_worcestershire_is_named_everywhere_and_dudley_nowhere(app, registry):
 
     with authority(WORCESTERSHIRE):
         layout = _page_layout(app)
-        assert "How Worcestershire compares" in _texts(layout)
+        assert "How Worcestershire compares" in texts_of(layout)
         # Dudley is one of the region's authorities: only the tables listing them all name it
-        assert "Dudley" not in _texts(layout, tables=False)
+        assert "Dudley" not in texts_of(layout, tables=False)
         me = store.profile()
         compared = {me.name, me.region.name, "England"}
         shown = _shown(layout)
@@ -388,7 +371,7 @@ def test_another_region_is_named_from_the_profile(app, registry):
         assert region_map.data["region_code"].eq("E12000009").all()
         assert "South West authorities" in region_map.subtitle
         assert "Cornwall (" in region_map.title
-        text = _texts(_page_layout(app))
+        text = texts_of(_page_layout(app))
         assert "How Cornwall compares with its statistical neighbours, the South West and " \
                "England" in text and "South West authorities" in text
         assert "West Midlands" not in text
@@ -429,7 +412,7 @@ def test_an_authority_without_neighbours_still_draws_with_a_note(app, registry):
         assert list(grid.figure.data[0].x) == ["Cumberland", "North West", "England"]
         assert any(n.startswith(note) for n in grid.notes)
         assert "neighbours" not in grid.subtitle
-        text = _texts(_page_layout(app))
+        text = texts_of(_page_layout(app))
         assert note in text
 
 
@@ -464,7 +447,7 @@ def test_scopes_come_from_the_profile_and_an_unknown_region_is_left_out(app, reg
     grid = registry.get(Ids.GRID).render({})
     assert list(grid.figure.data[0].x) == ["Dudley", "Statistical neighbours", "England"]
     layout = _page_layout(app, scope="region")
-    text = _texts(layout)
+    text = texts_of(layout)
     assert "All authorities in England" in text
     assert "West Midlands" not in text, text[text.index("West Midlands") - 300:][:600]
 

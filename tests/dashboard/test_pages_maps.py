@@ -19,7 +19,7 @@ from dashboard.store import DataUnavailable
 from dashboard.ui.components import card_id, graph_id
 
 from .browser import ALL_CHARTS_DRAWN, live_server
-from .helpers import DUDLEY, authority, ids_in, layout_of, states, walk, words
+from .helpers import DUDLEY, authority, ids_in, layout_of, states, texts_of, walk, words
 from .helpers import WORCESTERSHIRE as WORCS
 
 MAP_GRAPH, MAP_CARD = graph_id(Ids.SMALL_AREAS), card_id(Ids.SMALL_AREAS)
@@ -206,20 +206,7 @@ def _page_layout(**query):
 
 def _texts(component) -> str:
     """Every text in a layout, leaving out the table views' tables."""
-    from dash import html
-
-    def texts(c):
-        if isinstance(c, str):
-            yield c
-            return
-        if isinstance(c, html.Table):
-            return
-        children = getattr(c, "children", None)
-        for child in children if isinstance(children, list | tuple) else [children]:
-            if child is not None:
-                yield from texts(child)
-
-    return " ".join(texts(component))
+    return texts_of(component, tables=False)
 
 
 def _shown(layout) -> list[str]:
