@@ -142,15 +142,28 @@ def counting_note(frame: pd.DataFrame) -> str:
             "children followed through, so a later bar can be longer than an earlier one.")
 
 
-def assessments_note(continuum: Continuum, end) -> str:
-    """Why assessments are not a step, and the share of referrals closed at once."""
+def built(steps: tuple[Step, ...]) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
+    """The steps whose dataset this build has, and those whose release was never imported
+    (a step is left out then, and the note says so; a dataset that was built but cannot be
+    read now still stops the chart with its message)."""
+    datasets = set(store.build_info().get("datasets", {}))
+    return (tuple(s for s in steps if s.dataset in datasets),
+            tuple(s for s in steps if s.dataset not in datasets))
+
+
+def referrals_note(continuum: Continuum, end, missing: tuple[Step, ...]) -> str | None:
+    """The steps left out because no release counts them, and the share of referrals
+    closed at once (with no further action)."""
     me = store.profile()
-    text = "Assessments are not shown: the releases imported here do not count them."
+    text = ""
+    if missing:
+        names = ", ".join(lower_first(s.name) for s in missing)
+        text = f"Not shown, because no release that counts them has been imported: {names}."
     dataset, measure = continuum.no_further_action
     try:
         rows = store.select(dataset, measure, areas=[me.code, me.england.code])
     except store.DataUnavailable:
-        return text
+        return text or None
     rows = rows[rows["period_end"] == end]
     said = {}
     for role in ("authority", "england"):
@@ -160,7 +173,7 @@ def assessments_note(continuum: Continuum, end) -> str:
     if len(said) == 2:
         text += (f" Referrals closed with no further action that year: {said['authority']} "
                  f"in {me.name}, {said['england']} in {me.england.name}.")
-    return text
+    return text.strip() or None
 
 
 def gaps_note(frame: pd.DataFrame, steps: tuple[Step, ...]) -> str | None:
@@ -189,21 +202,20 @@ def register(page: str, chart_id: str, name: str, steps: tuple[Step, ...],
     @chart(chart_id, page, name, official=True)
     def build(state: dict) -> ChartResult:
         me = store.profile()
-        rows = latest_rows(steps)
-        frame = drawn(rows, steps)
-        fig = figures.steps(frame, [s.name for s in steps], continuum.key())
+        shown, missing = built(steps)
+        rows = latest_rows(shown)
+        frame = drawn(rows, shown)
+        fig = figures.steps(frame, [s.name for s in shown], continuum.key())
         first = rows.iloc[0]
         yearly = rows[rows["period_type"] != "snapshot"]
         basis = yearly.iloc[0] if not yearly.empty else first
         when = fmt.year_words(basis["period"], basis["period_type"], basis["period_end"])
-        notes = [continuum.note(), counting_note(frame),
-                 assessments_note(continuum, first["period_end"])]
-        gaps = gaps_note(frame, steps)
-        if gaps:
-            notes.append(gaps)
-        sources = release_sources([s.dataset for s in steps])
+        notes = [continuum.note(), counting_note(frame)]
+        notes += [n for n in (referrals_note(continuum, first["period_end"], missing),
+                              gaps_note(frame, shown)) if n]
+        sources = release_sources([s.dataset for s in shown])
         return ChartResult(
-            fig, rows, f"{me.name}, {when}: {finding(frame, steps)}",
+            fig, rows, f"{me.name}, {when}: {finding(frame, shown)}",
             f"Children per 10,000 aged 0 to 17 at each step: {me.name} and "
             f"{me.england.name}, {when}",
             "; ".join([*sources, RATE_NOTE]), notes)

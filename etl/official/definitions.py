@@ -146,6 +146,12 @@ FACTORS: tuple[tuple[str, str], ...] = (
     ("Other", "Other factors"),
 )
 EPISODES_WITH_FACTORS = "Episodes_with_assessment_factor"
+ASSESSMENTS = "Assessments_completed"
+# Assessments (c2) by working days from referral to completion; the statutory timescale
+# is 45 working days.
+WITHIN_45_DAYS = ("Same_day", "1-10_days", "11-20_days", "21-30_days", "31-40_days",
+                  "41-45_days")
+OVER_45_DAYS = ("46-50_days", "51-60_days", "61+_days")
 ON_31_MARCH, STABLE = "CLA on 31 March", ("Children looked after continuously for at least "
                                           "2.5 years on 31 March aged under 16 years")
 THREE_PLUS = (("cla_group", ON_31_MARCH),
@@ -231,6 +237,16 @@ RELEASES: tuple[Release, ...] = (
                 *(Item("dfe_assessment_factor_pct", "percent", (column,),
                        (EPISODES_WITH_FACTORS,), breakdown=("factor", label))
                   for column, label in FACTORS),
+            )),
+    Release("assessments", "Assessments completed, by duration (c2)", CIN,
+            "dfe_children_in_need", "dfe_assessments", (ASSESSMENTS, "41-45_days"), (
+                Item("dfe_assessments", "count", (ASSESSMENTS,)),
+                # Not checked against the file's own rate: for 2022-23 and 2023-24 the DfE
+                # divided by revised population estimates (536 against 533.3 for England
+                # in 2023-24), so every row of those years would be flagged.
+                Item("dfe_assessments_rate_per_10000", "rate", (ASSESSMENTS,)),
+                Item("dfe_assessments_within_45_days_pct", "percent", WITHIN_45_DAYS,
+                     (*WITHIN_45_DAYS, *OVER_45_DAYS), lait="Continue_Assess_Comp"),
             )),
     Release("placement_stability", "Children looked after: placement stability", CLA,
             "dfe_children_looked_after", "dfe_placement_stability",

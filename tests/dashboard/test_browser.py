@@ -128,7 +128,7 @@ def test_the_overview_draws_todays_tiles_and_the_system_with_data(page, server, 
     assert "Lower than England" in referrals
     bars = page.evaluate("() => document.querySelector('#overview-system-graph "
                          ".js-plotly-plot')._fullData.map(t => [t.name, t.x.length])")
-    assert sorted(bars) == [["Dudley", 6], ["England", 6]]
+    assert sorted(bars) == [["Dudley", 7], ["England", 7]]
     href = page.locator("#overview-system-card .downloads a", has_text="CSV").get_attribute(
         "href")
     rows = list(csv.DictReader(io.StringIO(page.request.get(server + href).body().decode(

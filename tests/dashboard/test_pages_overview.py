@@ -245,10 +245,30 @@ def test_the_system_chart_has_dudleys_and_englands_rates_for_the_latest_year(reg
     assert result.title == "Dudley, year to 31 March 2024: below England's rate at every step"
     words = " ".join(result.notes)
     assert "Every step is level 4 of the four levels of need" in words
-    assert "Assessments are not shown" in words
+    assert "Assessments completed" in [s.name for s in STEPS]  # from c2, in this build
+    assert "Not shown" not in words
     nfa = _row(processed, "dfe_referrals", "dfe_referrals_nfa_pct", DUDLEY)["value"]
     assert f"{fmt.number(nfa)}% in Dudley" in words
     assert "Characteristics of children in need (DfE)" in result.source
+
+
+def test_a_step_whose_release_was_never_imported_is_left_out_and_named(registry,
+                                                                       monkeypatch):
+    """A folder of releases without c2 (assessments) still draws the other steps."""
+    from dashboard import store
+
+    info = store.build_info()
+    without = {**info, "datasets": {k: v for k, v in info["datasets"].items()
+                                    if k != "dfe_assessments"}}
+    monkeypatch.setattr(store, "build_info", lambda: without)
+    result = registry.get(Ids.SYSTEM).render({})
+    assert "Assessments completed" not in set(result.data["step"])
+    assert set(result.data["step"]) == {s.name for s in STEPS} - {"Assessments completed"}
+    assert len(result.figure.data[0].x) == len(STEPS) - 1
+    words = " ".join(result.notes)
+    assert ("Not shown, because no release that counts them has been imported: "
+            "assessments completed.") in words
+    assert "Referrals closed with no further action that year" in words
 
 
 def test_the_system_chart_is_drawn_for_worcestershire_with_its_own_figures(registry,
@@ -258,15 +278,15 @@ def test_the_system_chart_is_drawn_for_worcestershire_with_its_own_figures(regis
     _check_system(result, processed, WORCESTERSHIRE, "Worcestershire")
     assert "Dudley" not in " ".join([result.title, result.subtitle, *result.notes])
     assert result.title == ("Worcestershire, year to 31 March 2024: below England's rate at "
-                            "three of the six steps and above it at three")
+                            "four of the seven steps and above it at three")
 
 
 def test_a_step_without_a_figure_is_named_with_why(registry):
     frame = pd.DataFrame({"step": [STEPS[0].name, STEPS[1].name], "role": "authority",
                           "value": [382.4, None], "status": [None, "c"]})
     assert overview_flow.gaps_note(frame, STEPS[:3]) == (
-        "No figure for Dudley that year: children in need on 31 March (fewer than 6 "
-        "(suppressed)); section 47 enquiries (not published).")
+        "No figure for Dudley that year: assessments completed (fewer than 6 "
+        "(suppressed)); children in need on 31 March (not published).")
     assert overview_flow.gaps_note(frame, STEPS[:1]) is None
 
 
