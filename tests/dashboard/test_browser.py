@@ -14,6 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from dashboard.charts import lead
+from dashboard.charts.overview import STEPS
 from dashboard.ids import Page
 
 from .browser import ALL_CHARTS_DRAWN, TILES_DRAWN
@@ -128,12 +129,12 @@ def test_the_overview_draws_todays_tiles_and_the_system_with_data(page, server, 
     assert "Lower than England" in referrals
     bars = page.evaluate("() => document.querySelector('#overview-system-graph "
                          ".js-plotly-plot')._fullData.map(t => [t.name, t.x.length])")
-    assert sorted(bars) == [["Dudley", 7], ["England", 7]]
+    assert sorted(bars) == [["Dudley", len(STEPS)], ["England", len(STEPS)]]
     href = page.locator("#overview-system-card .downloads a", has_text="CSV").get_attribute(
         "href")
     rows = list(csv.DictReader(io.StringIO(page.request.get(server + href).body().decode(
         "utf-8-sig"))))
-    assert len(rows) == 24 and {r["Area"] for r in rows} == {"Dudley", "England"}
+    assert len(rows) == 4 * len(STEPS) and {r["Area"] for r in rows} == {"Dudley", "England"}
 
 
 def test_a_choice_redraws_the_chart_and_goes_into_the_url(page, server):
