@@ -108,8 +108,8 @@ def _episodes_note(period: str) -> str | None:
     rows = rows[(rows["period"] == period) & rows["value"].notna()]
     if rows.empty:
         return None
-    said = ", ".join(f"{r['area_name']} {fmt.number(r['value'])}" for _, r in rows.sort_values(
-        "role", key=lambda s: s.map(comparison.ROLE_ORDER).fillna(9)).iterrows())
+    said = ", ".join(f"{r['area_name']} {fmt.number(r['value'])}"
+                     for _, r in comparison.by_role(rows).iterrows())
     return f"Episodes of need with assessment factors in {period}: {said}."
 
 
