@@ -85,9 +85,9 @@ def open_drawn(page, origin: str, path: str, timeout: int, settle: bool = False)
     page.goto(origin + path)
     page.wait_for_function("() => document.querySelector('main h1') !== null",
                            timeout=timeout)
+    if page.locator(".tile").count():
+        page.wait_for_function(TILES_DRAWN, timeout=timeout)
     if page.locator(".chart-card").count():
         page.wait_for_function(ALL_CHARTS_DRAWN, timeout=timeout)
-    elif path == "/" and page.locator(".tile").count():
-        page.wait_for_function(TILES_DRAWN, timeout=timeout)
     if settle:
         page.wait_for_load_state("networkidle")

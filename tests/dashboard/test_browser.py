@@ -17,7 +17,7 @@ from dashboard.charts import lead
 from dashboard.charts.overview import STEPS
 from dashboard.ids import Page
 
-from .browser import ALL_CHARTS_DRAWN, TILES_DRAWN
+from .browser import ALL_CHARTS_DRAWN, open_drawn
 from .helpers import DUDLEY, latest_year
 
 PAGES = [p.path for p in sorted(Page, key=lambda p: p.order)]
@@ -28,14 +28,7 @@ SHARES = {"name": "Shares (%)", "exact": True}
 
 
 def _open(page, server, path):
-    page.goto(server + path)
-    page.wait_for_function(TILES_DRAWN if path == "/" else (
-        "() => document.querySelector('h1') !== null" if path in ("/about", "/pack")
-        else ALL_CHARTS_DRAWN),
-        timeout=20000)
-    if path == "/":  # the overview's tiles, then its chart of the system
-        page.wait_for_function(ALL_CHARTS_DRAWN, timeout=20000)
-    page.wait_for_load_state("networkidle")
+    open_drawn(page, server, path, timeout=20000, settle=True)
 
 
 def _press_a_choice(page, path) -> None:
