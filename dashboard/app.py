@@ -16,7 +16,7 @@ from dash import Dash, dcc, html
 
 from dashboard import charts, store
 from dashboard.ids import App, Page
-from dashboard.server import auth, callback_cache, health, routes, security
+from dashboard.server import auth, callback_cache, health, plotlyjs, routes, security
 from dashboard.ui.text import LICENCE
 
 log = logging.getLogger(__name__)
@@ -122,6 +122,7 @@ def create_app() -> Dash:
     health.register(app.server)
     callback_cache.register(app.server)  # after sign-in, so a viewer's scope is known
     routes.register(app.server)
+    plotlyjs.register(app.server)
     log.info("Dashboard for %s (%s)", profile.name, profile.code)
     return app
 

@@ -12,6 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from plotly.offline import get_plotlyjs_version
 
 from dashboard.charts import lead
 from dashboard.charts.overview import STEPS
@@ -23,6 +24,12 @@ from .helpers import DUDLEY, latest_year
 PAGES = [p.path for p in sorted(Page, key=lambda p: p.order)]
 CHART_PAGES = [p for p in PAGES if p not in ("/", "/about", "/pack")]
 
+
+# The trace types the page's plotly.js knows, and those its charts use.
+PLOTLY_TRACES = """() => ({version: Plotly.version,
+  has: Object.keys(Plotly.PlotSchema.get().traces),
+  used: [...new Set(Array.from(document.querySelectorAll('.js-plotly-plot'))
+                    .flatMap(g => g._fullData.map(t => t.type)))]})"""
 
 SHARES = {"name": "Shares (%)", "exact": True}
 
@@ -82,6 +89,11 @@ def test_page_renders_offline_without_errors_or_serious_accessibility_problems(p
     graph = page.locator(".chart-card .js-plotly-plot")
     if graph.count():
         graph.first.hover()  # a hover label
+        # the charts were drawn by the cartesian bundle, which holds every type they use
+        plotly = page.evaluate(PLOTLY_TRACES)
+        assert plotly["version"] == get_plotlyjs_version()
+        assert "scattergeo" not in plotly["has"], "the full plotly.js bundle was loaded"
+        assert plotly["used"] and set(plotly["used"]) <= set(plotly["has"])
     page.wait_for_load_state("networkidle")
     hosts = {urlparse(u).netloc for u in page.requests if u.startswith("http")}
     assert hosts == {urlparse(server).netloc}, f"requests left the server: {hosts}"
