@@ -17,6 +17,7 @@ from dash import Dash, dcc, html
 from dashboard import charts, store
 from dashboard.ids import App, Page
 from dashboard.server import auth, callback_cache, health, plotlyjs, routes, security
+from dashboard.ui.menu import menu_button, nav_list
 from dashboard.ui.text import LICENCE
 
 log = logging.getLogger(__name__)
@@ -89,8 +90,9 @@ def _layout() -> html.Div:
         html.A("Skip to main content", href=f"#{App.MAIN}", className="skip-link"),
         html.Header([
             html.P(store.profile().partnership, className="site-name"),
-            html.Nav(html.Ul([html.Li(dcc.Link(_nav_label(href, label), href=href))
-                              for href, label in navigation()]),
+            menu_button(),
+            html.Nav(nav_list([html.Li(dcc.Link(_nav_label(href, label), href=href))
+                               for href, label in navigation()]),
                      **{"aria-label": "Themes"}),
             *_header_extra(),
         ], className="site-header"),

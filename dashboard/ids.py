@@ -82,3 +82,5 @@ class App(StrEnum):
     MAIN = "main"
     PACK_BASKET = "pack-basket"
     PACK_COUNT = "pack-count"
+    MENU = "menu-button"
+    NAV = "nav-list"

@@ -15,6 +15,7 @@ from dashboard.figures import theme
 from dashboard.figures.layout import _base, _wrap
 from dashboard.words import format as fmt
 
+KEY = "key: levels of need"  # an annotation named ``key: …`` is left out on a phone
 
 def steps(frame: pd.DataFrame, order: list[str], key: list[str] | None = None,
           height: int = 460) -> go.Figure:
@@ -52,9 +53,9 @@ def steps(frame: pd.DataFrame, order: list[str], key: list[str] | None = None,
                      title="per 10,000 children aged 0 to 17")
     fig.update_layout(barmode="group", bargap=0.25, showlegend=True,
                       legend={"traceorder": "reversed"})
-    if key:
+    if key:  # its words are in the chart's note too: narrow screens leave it out (narrow.js)
         text = "<br>".join([f"<b>{key[0]}</b>", *key[1:]])
-        fig.add_annotation(text=text, xref="paper", yref="paper", x=0.99, y=0.02,
+        fig.add_annotation(name=KEY, text=text, xref="paper", yref="paper", x=0.99, y=0.02,
                            xanchor="right", yanchor="bottom", align="left", showarrow=False,
                            bgcolor="white", bordercolor=theme.MUTED, borderwidth=1,
                            borderpad=6, font={"size": 12, "color": theme.INK})

@@ -11,6 +11,7 @@ from dash import html
 from dashboard import store
 from dashboard.ids import Page
 from dashboard.ui.components import page_header
+from dashboard.ui.tables import scroll_box
 from dashboard.ui.text import BOUNDARIES, LICENCE
 from dashboard.ui.titles import page_title
 from dashboard.words import format as fmt
@@ -24,12 +25,12 @@ POLARITY_WORDS = {"up_good": "a rise is good", "down_good": "a fall is good",
 FLAG_KEYS = ["measure", "area_code", "period", "breakdown_value"]
 
 
-def _table(caption: str, columns: list[str], rows: list[list[str]]) -> html.Table:
-    return html.Table([
+def _table(caption: str, columns: list[str], rows: list[list[str]]) -> html.Div:
+    return scroll_box(html.Table([
         html.Caption(caption),
         html.Thead(html.Tr([html.Th(c, scope="col") for c in columns])),
         html.Tbody([html.Tr([html.Td(v) for v in row]) for row in rows]),
-    ], className="data-table")
+    ], className="data-table"), caption)
 
 
 def own_flags(flags: pd.DataFrame) -> pd.DataFrame:

@@ -75,8 +75,7 @@ def _card(chart: Chart, state: dict) -> html.Section:
         html.H2(result.title, id=heading),
         html.P(result.subtitle, className="subtitle"),
         html.Figure([
-            dcc.Graph(id=graph_id(chart.id), figure=result.figure, config=GRAPH_CONFIG,
-                      className="graph"),
+            _graph(chart, result),
             html.Figcaption([
                 html.P(f"Source: {result.source}", className="source"),
                 *notes,
@@ -93,6 +92,20 @@ def _card(chart: Chart, state: dict) -> html.Section:
               for ext, label in DOWNLOADS],
         ], className="downloads"),
     ], className="chart-card", id=card_id(chart.id), **{"aria-labelledby": heading})
+
+
+def _graph(chart: Chart, result: ChartResult):
+    """The chart itself. A grid of cells (a heatmap) or a map (filled shapes) keeps a
+    readable width, key and all, on a narrow screen and scrolls sideways in a box of its
+    own, which the keyboard can reach."""
+    graph = dcc.Graph(id=graph_id(chart.id), figure=result.figure, config=GRAPH_CONFIG,
+                      className="graph")
+    if not any(trace.type == "heatmap" or getattr(trace, "fill", None) == "toself"
+               for trace in result.figure.data):
+        return graph
+    graph.className = "graph graph-wide"
+    return html.Div(graph, className="graph-scroll", tabIndex="0", role="region",
+                    **{"aria-label": f"{chart.name} (scrolls sideways on a narrow screen)"})
 
 
 LAZY_ROWS = 60  # a longer table is built when it is opened, not with the page

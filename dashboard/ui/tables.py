@@ -13,7 +13,7 @@ import logging
 from html import escape
 
 import pandas as pd
-from dash import dcc
+from dash import dcc, html
 
 from dashboard.charts import ChartResult
 from dashboard.words import format as fmt
@@ -51,9 +51,16 @@ def markup(table: pd.DataFrame, caption: str) -> str:
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def data_table(result: ChartResult, caption: str) -> dcc.Markdown:
+def scroll_box(table, caption: str) -> html.Div:
+    """``table`` in a box of its own that scrolls sideways (and down, for a long one)
+    on a narrow screen, so that the page itself never does; the keyboard reaches it."""
+    return html.Div(table, className="table-holder", tabIndex="0", role="region",
+                    **{"aria-label": caption})
+
+
+def data_table(result: ChartResult, caption: str) -> html.Div:
     """The chart's numbers as an HTML table (its text alternative), without the
-    ``Source`` column the card already names."""
+    ``Source`` column the card already names, in its scroll box."""
     shown = result.table().drop(columns=["Source"])
-    return dcc.Markdown(markup(shown, caption), dangerously_allow_html=True, dedent=False,
-                        className="table-holder")
+    return scroll_box(dcc.Markdown(markup(shown, caption), dangerously_allow_html=True,
+                                   dedent=False, className="table-markup"), caption)

@@ -75,7 +75,7 @@ def _is_table(component) -> bool:
     from dash import dcc, html
 
     return isinstance(component, html.Table) or (
-        isinstance(component, dcc.Markdown) and component.className == "table-holder")
+        isinstance(component, dcc.Markdown) and component.className == "table-markup")
 
 
 def texts_of(component, tables: bool = True) -> str:

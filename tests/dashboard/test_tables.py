@@ -66,7 +66,9 @@ def test_a_long_table_is_one_component():
             return pd.DataFrame({"Area": [f"LSOA {i}" for i in range(201)],
                                  "Value": range(201), "Source": "a release"})
 
-    component = tables.data_table(Result(), "Small areas")
+    box = tables.data_table(Result(), "Small areas")
+    assert box.className == "table-holder" and box.tabIndex == "0"  # scrolls on its own
+    component = box.children
     assert isinstance(component, dcc.Markdown) and component.dangerously_allow_html
     parsed = _parse(component.children)
     assert parsed.tags.count("tr") == 202
