@@ -17,6 +17,7 @@ from dashboard.ui.tables import data_table
 
 GRAPH_CONFIG = {
     "displaylogo": False,
+    "showSendToCloud": False,  # "Share chart...": would upload the figure to Plotly's cloud
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"],
 }

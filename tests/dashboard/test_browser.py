@@ -94,6 +94,8 @@ def test_page_renders_offline_without_errors_or_serious_accessibility_problems(p
         assert plotly["version"] == get_plotlyjs_version()
         assert "scattergeo" not in plotly["has"], "the full plotly.js bundle was loaded"
         assert plotly["used"] and set(plotly["used"]) <= set(plotly["has"])
+        # no chart offers to send itself to another server ("Share chart...")
+        assert page.locator("[data-title='Share chart...']").count() == 0
     page.wait_for_load_state("networkidle")
     hosts = {urlparse(u).netloc for u in page.requests if u.startswith("http")}
     assert hosts == {urlparse(server).netloc}, f"requests left the server: {hosts}"

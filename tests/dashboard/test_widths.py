@@ -1,8 +1,9 @@
 """Every page in Chromium on a phone (320 px), a tablet (768 px) and a desktop (1280 px):
 nothing scrolls sideways but a table or grid in its own box, the heading and the first
 finding are on the first screen, every chart is drawn with its legend and labels inside
-its box, and axe-core finds nothing serious. A screenshot of each page at each width is
-saved in ``tests/screenshots/`` for review."""
+its box, every control is at least 24 px square, and axe-core finds nothing serious; then
+text at twice its size with WCAG's text spacing neither scrolls sideways nor is cut off.
+A screenshot of each page at each width is saved in ``tests/screenshots/`` for review."""
 
 from __future__ import annotations
 
@@ -59,10 +60,30 @@ MEASURE = """() => {
         outside.push([g.id, el.getAttribute('class'), (el.textContent || '').slice(0, 30)]);
     });
   });
-  return {scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 5),
+  // Targets a finger can hit (WCAG 2.2, 2.5.8): every control at least 24 x 24 px.
+  const small = Array.from(document.querySelectorAll(
+      'main button, header button, nav a, .downloads a, summary, .pack-control button'))
+    .filter(el => { const r = el.getBoundingClientRect();
+                    return r.width > 0 && (r.width < 24 || r.height < 24); })
+    .map(el => el.textContent.trim().slice(0, 30));
+  return {scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 5), small: small,
           h1: h1.bottom, first: first ? first.getBoundingClientRect().top : 0, H: H,
           outside: outside};
 }"""
+
+
+BIG_SPACED_TEXT = """html { font-size: 200% !important; }
+* { line-height: 1.5 !important; letter-spacing: .12em !important;
+    word-spacing: .16em !important; }
+p { margin-bottom: 2em !important; }"""
+
+# Elements whose text overflows a box that hides the overflow.
+CUT_OFF = """() => Array.from(document.querySelectorAll('main *, header *')).filter(el => {
+  const style = getComputedStyle(el);
+  if (style.overflow !== 'hidden' && style.overflowX !== 'hidden') return false;
+  if (el.closest('.js-plotly-plot, .visually-hidden')) return false;
+  return el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+}).map(el => el.tagName + ' ' + el.className)"""
 
 
 def _serious(page) -> list:
@@ -89,9 +110,18 @@ def test_each_page_reads_at_every_width(page, server, path):
         assert seen["h1"] <= height, f"{where}: the heading is below the first screen"
         assert seen["first"] < height, f"{where}: the first finding is below the first screen"
         assert seen["outside"] == [], f"{where}: outside its chart: {seen['outside']}"
+        assert seen["small"] == [], f"{where}: controls under 24 x 24 px: {seen['small']}"
         if width < 1280:  # test_browser runs axe at 1280 px
             assert _serious(page) == [], where
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    # Text at twice its size with WCAG's text spacing (1.4.4, 1.4.12): still no sideways
+    # scroll, and no text cut off by its box.
+    page.add_style_tag(content=BIG_SPACED_TEXT)
+    page.wait_for_function(ADAPTED, arg=NARROW, timeout=60000)
+    seen = page.evaluate(MEASURE)
+    assert seen["scroll"] <= WIDTHS[-1][0], f"{path}, text at 200%: {seen['wide']}"
+    assert page.evaluate(CUT_OFF) == [], f"{path}, text at 200%: text cut off"
+    page.screenshot(path=str(SHOTS / f"{name}-1280-text-200.png"), full_page=True)
 
 
 def test_the_navigation_folds_away_on_a_phone(page, server):
