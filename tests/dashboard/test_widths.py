@@ -121,7 +121,6 @@ def test_each_page_reads_at_every_width(page, server, path):
     seen = page.evaluate(MEASURE)
     assert seen["scroll"] <= WIDTHS[-1][0], f"{path}, text at 200%: {seen['wide']}"
     assert page.evaluate(CUT_OFF) == [], f"{path}, text at 200%: text cut off"
-    page.screenshot(path=str(SHOTS / f"{name}-1280-text-200.png"), full_page=True)
 
 
 def test_the_navigation_folds_away_on_a_phone(page, server):
@@ -164,3 +163,21 @@ def test_on_a_desktop_the_list_is_always_shown(page, server):
     assert not page.locator(f"#{App.MENU}").is_visible()
     assert page.locator(f"#{App.NAV} a").count() >= 5
     assert all(link.is_visible() for link in page.locator(f"#{App.NAV} a").all())
+
+
+def test_a_tap_shows_what_hovering_shows(browser, server):
+    """On a touch screen, tapping a point of a chart gives its hover label."""
+    context = browser.new_context(viewport={"width": 320, "height": 640}, has_touch=True,
+                                  is_mobile=True)
+    page = context.new_page()
+    try:
+        open_drawn(page, server, Page.SECTION_47.path, timeout=60000)
+        point = page.locator(".chart-card .js-plotly-plot .scatterlayer .point").first
+        point.scroll_into_view_if_needed()
+        box = point.bounding_box()
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        # Why: plotly draws the label after the tap's click event.
+        page.wait_for_function("() => document.querySelector('.hoverlayer .hovertext')"
+                               " !== null", timeout=20000)
+    finally:
+        context.close()
