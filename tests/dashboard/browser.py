@@ -91,3 +91,12 @@ def open_drawn(page, origin: str, path: str, timeout: int, settle: bool = False)
         page.wait_for_function(ALL_CHARTS_DRAWN, timeout=timeout)
     if settle:
         page.wait_for_load_state("networkidle")
+
+
+def serious_problems(page) -> list:
+    """axe-core's serious and critical findings on the page: (rule, impact, first node)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations
+            if v["impact"] in ("serious", "critical")]

@@ -11,14 +11,13 @@ from urllib.parse import urlparse
 import openpyxl
 import pandas as pd
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from plotly.offline import get_plotlyjs_version
 
 from dashboard.charts import lead
 from dashboard.charts.overview import STEPS
 from dashboard.ids import Page
 
-from .browser import ALL_CHARTS_DRAWN, open_drawn
+from .browser import ALL_CHARTS_DRAWN, open_drawn, serious_problems
 from .helpers import DUDLEY, latest_year
 
 PAGES = [p.path for p in sorted(Page, key=lambda p: p.order)]
@@ -101,10 +100,7 @@ def test_page_renders_offline_without_errors_or_serious_accessibility_problems(p
     assert hosts == {urlparse(server).netloc}, f"requests left the server: {hosts}"
     assert page.console_errors == []
     assert page.evaluate("window.__csp") == []
-    violations = Axe().run(page).response["violations"]
-    serious = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations
-               if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert serious_problems(page) == []
 
 
 def test_table_view_shows_the_parquet_numbers(page, server, processed):

@@ -4,7 +4,6 @@ from the keyboard, download the Word document; and each page's print view."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from docx import Document
 from playwright.sync_api import expect
 
@@ -15,7 +14,7 @@ from dashboard.charts.section_47 import Ids as Section47
 from dashboard.ids import App, Page
 from dashboard.ui.components import card_id
 
-from .browser import ALL_CHARTS_DRAWN
+from .browser import ALL_CHARTS_DRAWN, serious_problems
 
 CATEGORY = get(Plans.CATEGORY).name
 TREND = get(Plans.TREND).name
@@ -49,12 +48,6 @@ def _order(page) -> list[str]:
     return page.locator(".pack-item h3").all_inner_texts()
 
 
-def _serious(page) -> list:
-    violations = Axe().run(page).response["violations"]
-    return [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations
-            if v["impact"] in ("serious", "critical")]
-
-
 def test_three_charts_from_two_pages_make_a_word_pack_in_order(page, server, tmp_path):
     page.goto(server + Page.CHILD_PROTECTION_PLANS.path)
     _drawn(page)
@@ -86,7 +79,7 @@ def test_three_charts_from_two_pages_make_a_word_pack_in_order(page, server, tmp
     expect(page.locator(".pack-item")).to_have_count(3)
     assert _order(page) == [CATEGORY, TREND, FUNNEL]
     assert "Share of children" in page.locator(".pack-item").first.inner_text()
-    assert _serious(page) == []
+    assert serious_problems(page) == []
 
     # reorder from the keyboard: the focus stays with the chart that moved
     page.get_by_role("button", name=f"Move down: {CATEGORY}").focus()
@@ -135,7 +128,7 @@ def test_an_empty_pack_says_so_and_offers_the_ready_made_packs(page, server):
     links = page.locator(".pack-presets a")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert "/pack.docx?preset=annual-report" in hrefs and "/pack.pptx?preset=themes" in hrefs
-    assert _serious(page) == []
+    assert serious_problems(page) == []
 
 
 @pytest.mark.parametrize("path", [Page.CHILD_PROTECTION_PLANS.path, Page.PACK.path])

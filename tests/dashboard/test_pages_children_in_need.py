@@ -10,13 +10,12 @@ import json
 
 import plotly
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from dashboard.charts import children_in_need as cin
 from dashboard.charts.children_in_need import Ids
 from dashboard.ids import App, Page
 
-from .browser import ALL_CHARTS_DRAWN
+from .browser import ALL_CHARTS_DRAWN, serious_problems
 from .helpers import (
     DUDLEY,
     ENGLAND,
@@ -201,6 +200,4 @@ def test_the_page_draws_its_charts_in_chromium(page, server):
     page.wait_for_function("() => document.querySelector('#children-in-need-factors-graph "
                            ".js-plotly-plot')._fullData[0].y.length === 6", timeout=30000)
     assert page.console_errors == []
-    serious = [v["id"] for v in Axe().run(page).response["violations"]
-               if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert serious_problems(page) == []

@@ -11,11 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from dashboard.ids import App, Page
 
-from .browser import ALL_CHARTS_DRAWN, open_drawn
+from .browser import ALL_CHARTS_DRAWN, open_drawn, serious_problems
 
 PAGES = [p.path for p in sorted(Page, key=lambda p: p.order)]
 WIDTHS = [(320, 640), (768, 1024), (1280, 900)]  # a phone, a tablet, a desktop
@@ -86,12 +85,6 @@ CUT_OFF = """() => Array.from(document.querySelectorAll('main *, header *')).fil
 }).map(el => el.tagName + ' ' + el.className)"""
 
 
-def _serious(page) -> list:
-    violations = Axe().run(page).response["violations"]
-    return [(v["id"], v["nodes"][0]["target"]) for v in violations
-            if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_each_page_reads_at_every_width(page, server, path):
     SHOTS.mkdir(exist_ok=True)
@@ -102,8 +95,8 @@ def test_each_page_reads_at_every_width(page, server, path):
         page.set_viewport_size({"width": width, "height": height})
         # Why: plotly redraws each chart for its box's new width, then narrow.js adapts it.
         page.wait_for_function(ADAPTED, arg=NARROW, timeout=60000)
-        page.wait_for_function(ALL_CHARTS_DRAWN if page.locator(".chart-card").count()
-                               else "() => true", timeout=60000)
+        if page.locator(".chart-card").count():
+            page.wait_for_function(ALL_CHARTS_DRAWN, timeout=60000)
         seen = page.evaluate(MEASURE)
         where = f"{path} at {width} px"
         assert seen["scroll"] <= width, f"{where} scrolls sideways: {seen['wide']}"
@@ -112,7 +105,7 @@ def test_each_page_reads_at_every_width(page, server, path):
         assert seen["outside"] == [], f"{where}: outside its chart: {seen['outside']}"
         assert seen["small"] == [], f"{where}: controls under 24 x 24 px: {seen['small']}"
         if width < 1280:  # test_browser runs axe at 1280 px
-            assert _serious(page) == [], where
+            assert serious_problems(page) == [], where
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     # Text at twice its size with WCAG's text spacing (1.4.4, 1.4.12): still no sideways
     # scroll, and no text cut off by its box.
