@@ -8,6 +8,11 @@
   var WRAP = {bar: 16, heatmap: 24};  // characters per line of a wrapped row name
   var LABEL = 'data label: ';
   var KEY = 'key: ';
+  var CHARTS = '.chart-card .js-plotly-plot';
+
+  function named(annotation, prefix) {
+    return typeof annotation.name === 'string' && annotation.name.indexOf(prefix) === 0;
+  }
 
   function wrap(text, width) {
     var words = String(text).split(' '), lines = [], line = '';
@@ -38,7 +43,7 @@
     // Each line keeps its last data label only.
     var last = {};
     (lay.annotations || []).forEach(function (a, i) {
-      if (typeof a.name !== 'string' || a.name.indexOf(LABEL) !== 0) { return; }
+      if (!named(a, LABEL)) { return; }
       var axis = full[(a.xref || 'x').replace('x', 'xaxis')] || full.xaxis;
       var at = axis && axis.d2c ? axis.d2c(a.x) : i;
       if (!(a.name in last) || at >= last[a.name].at) { last[a.name] = {at: at, i: i}; }
@@ -54,8 +59,7 @@
     if (widest > right) { set('margin.r', Math.ceil(widest), lay.margin ? lay.margin.r : undefined); }
     (lay.annotations || []).forEach(function (a, i) {
       // A key drawn in the plot ('key: …') says what the chart's note says: left out.
-      var key = typeof a.name === 'string' && a.name.indexOf(KEY) === 0;
-      if (key || (typeof a.name === 'string' && a.name.indexOf(LABEL) === 0 && !keep[i])) {
+      if (named(a, KEY) || (named(a, LABEL) && !keep[i])) {
         set('annotations[' + i + '].visible', false, a.visible);
       }
     });
@@ -115,11 +119,11 @@
     pending = true;
     window.requestAnimationFrame(function () {
       pending = false;
-      document.querySelectorAll('.chart-card .js-plotly-plot').forEach(watch);
+      document.querySelectorAll(CHARTS).forEach(watch);
     });
   }
   new MutationObserver(scan).observe(document.documentElement, {childList: true, subtree: true});
   window.addEventListener('resize', function () {
-    document.querySelectorAll('.chart-card .js-plotly-plot').forEach(adapt);
+    document.querySelectorAll(CHARTS).forEach(adapt);
   });
 })();

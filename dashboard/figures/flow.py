@@ -17,6 +17,7 @@ from dashboard.words import format as fmt
 
 KEY = "key: levels of need"  # an annotation named ``key: …`` is left out on a phone
 
+
 def steps(frame: pd.DataFrame, order: list[str], key: list[str] | None = None,
           height: int = 460) -> go.Figure:
     """``frame``: one row per step and area with ``step``, ``area_name``, ``role``,

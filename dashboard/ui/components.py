@@ -99,12 +99,12 @@ def _graph(chart: Chart, result: ChartResult):
     """The chart itself. A grid of cells (a heatmap) or a map (filled shapes) keeps a
     readable width, key and all, on a narrow screen and scrolls sideways in a box of its
     own, which the keyboard can reach."""
+    wide = any(trace.type == "heatmap" or getattr(trace, "fill", None) == "toself"
+               for trace in result.figure.data)
     graph = dcc.Graph(id=graph_id(chart.id), figure=result.figure, config=GRAPH_CONFIG,
-                      className="graph")
-    if not any(trace.type == "heatmap" or getattr(trace, "fill", None) == "toself"
-               for trace in result.figure.data):
+                      className="graph graph-wide" if wide else "graph")
+    if not wide:
         return graph
-    graph.className = "graph graph-wide"
     return html.Div(graph, className="graph-scroll", tabIndex="0", role="region",
                     **{"aria-label": f"{chart.name} (scrolls sideways on a narrow screen)"})
 
