@@ -5,6 +5,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
+
+# Playwright's expectations wait 5 s by default: on a busy 2-core machine a page can take
+# longer than that to draw after a navigation (the pack page's basket once did). Every
+# ``expect`` still waits for its condition, and fails with it named, but for up to 30 s.
+EXPECT_TIMEOUT_MS = 30000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session", autouse=True)

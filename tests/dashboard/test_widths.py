@@ -3,10 +3,12 @@ nothing scrolls sideways but a table or grid in its own box, the heading and the
 finding are on the first screen, every chart is drawn with its legend and labels inside
 its box, every control is at least 24 px square, and axe-core finds nothing serious; then
 text at twice its size with WCAG's text spacing neither scrolls sideways nor is cut off.
-A screenshot of each page at each width is saved in ``tests/screenshots/`` for review."""
+A screenshot of each page on a phone is saved in ``tests/screenshots/`` for review (at every
+width with ``SAFEGUARDING_SCREENSHOTS=all``)."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from .browser import ALL_CHARTS_DRAWN, open_drawn, serious_problems
 PAGES = [p.path for p in sorted(Page, key=lambda p: p.order)]
 WIDTHS = [(320, 640), (768, 1024), (1280, 900)]  # a phone, a tablet, a desktop
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+SHOT_WIDTHS = ({w for w, _ in WIDTHS} if os.environ.get("SAFEGUARDING_SCREENSHOTS") == "all"
+               else {WIDTHS[0][0]})
 NARROW_JS = Path(__file__).resolve().parents[2] / "dashboard" / "assets" / "narrow.js"
 NARROW = int(re.search(r"var NARROW = (\d+);", NARROW_JS.read_text()).group(1))
 
@@ -104,9 +108,12 @@ def test_each_page_reads_at_every_width(page, server, path):
         assert seen["first"] < height, f"{where}: the first finding is below the first screen"
         assert seen["outside"] == [], f"{where}: outside its chart: {seen['outside']}"
         assert seen["small"] == [], f"{where}: controls under 24 x 24 px: {seen['small']}"
-        if width < 1280:  # test_browser runs axe at 1280 px
+        # axe here on a phone (the folded menu); test_browser runs it at 1280 px, and a
+        # tablet has the desktop's layout of the page with narrower charts.
+        if width == WIDTHS[0][0]:
             assert serious_problems(page) == [], where
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        if width in SHOT_WIDTHS:
+            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     # Text at twice its size with WCAG's text spacing (1.4.4, 1.4.12): still no sideways
     # scroll, and no text cut off by its box.
     page.add_style_tag(content=BIG_SPACED_TEXT)
