@@ -268,10 +268,11 @@ def account_links():
         return html.P(html.A("Sign in", href="/login"), className="account")
     parts = [f"Signed in as {name} "]
     if conf.mode == "users":
-        parts.append(html.Form([
-            html.Input(type="hidden", name="csrf", value=session.get("csrf", "")),
-            html.Button("Sign out", type="submit", className="pack-action"),
-        ], action="/logout", method="post"))
+        # The button sends the token in the form's body (csrf=…), never in the address.
+        parts.append(html.Form(html.Button("Sign out", type="submit", name="csrf",
+                                           value=session.get("csrf", ""),
+                                           className="pack-action"),
+                               action="/logout", method="post"))
     return html.Div(parts, className="account")
 
 
