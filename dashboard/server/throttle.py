@@ -11,8 +11,9 @@ attempt made while waiting or locked is refused (429 with ``Retry-After``) befor
 password is hashed, and is not counted. Signing in clears the account's failures.
 
 Checking a password costs a deliberate amount of work (scrypt), so each worker checks
-one at a time (``Gate``); an attempt that cannot start within a second is turned away
-(503 with ``Retry-After``), so waiting sign-ins cannot hold the worker's threads for long.
+one at a time (``Gate``); an attempt that cannot start within a quarter of a second is
+turned away (503 with ``Retry-After``), so sign-ins waiting their turn cannot hold the
+worker's threads for long.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ class Gate:
     """At most ``size`` password checks at once in this process; others wait up to
     ``wait`` seconds, then ``Busy``."""
 
-    def __init__(self, size: int = 1, wait: float = 1.0):
+    def __init__(self, size: int = 1, wait: float = 0.25):
         self._slots = threading.BoundedSemaphore(size)
         self.wait = wait
 
