@@ -3,7 +3,10 @@
 One account a line, ``name:password-hash`` (werkzeug's salted scrypt hash); lines
 starting with ``#`` are comments. The app reads the file named by
 ``DASHBOARD_USERS_FILE`` and notices when it changes, so an account added or removed
-takes effect without a restart.
+takes effect without a restart. Setting a password or removing an account also ends
+every session of that account in the session database (``--sessions``, by default that
+of ``DASHBOARD_SESSION_DB``); where it cannot be reached, each session ends at its next
+request anyway, as the account's password hash is no longer the one it was made with.
 
     safeguarding users add alice            # asks for the password twice
     safeguarding users remove alice

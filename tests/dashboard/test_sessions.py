@@ -181,6 +181,15 @@ def test_two_workers_share_sessions_and_failed_sign_ins(accounts, tmp_path, cloc
     assert sign_in(two.client(), "bob").status_code == 429, "worker two sees the failures"
 
 
+def test_without_its_database_the_site_is_signed_out_and_sign_in_says_so(site):
+    client = site.client()
+    sign_in(client)
+    signin_db.META.drop_all(site.db.engine)  # the database has lost its tables
+    assert who(client) == "nobody", "fails closed: no restricted figures"
+    refused = sign_in(site.client())
+    assert refused.status_code == 503 and "not possible right now" in refused.text
+
+
 # --- throttling ------------------------------------------------------------------------
 
 
