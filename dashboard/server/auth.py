@@ -4,112 +4,53 @@
 
 - ``off`` (default): nobody signs in; restricted datasets are shown to nobody.
 - ``users``: a name and password checked against ``DASHBOARD_USERS_FILE`` (kept with
-  ``safeguarding users``); needs ``DASHBOARD_SECRET_KEY`` or
-  ``DASHBOARD_SECRET_KEY_FILE`` to sign the session cookie.
+  ``safeguarding users``), throttled (``throttle``), with sessions kept on the server
+  (``sessions``); needs ``DASHBOARD_SECRET_KEY`` or ``DASHBOARD_SECRET_KEY_FILE``, which
+  keys the sessions' ids.
 - ``proxy``: a reverse proxy in front of the app has signed the person in and names
   them in the header ``DASHBOARD_PROXY_USER_HEADER``. Only when the app cannot be
   reached except through that proxy, which must drop the header from clients.
 
-Signing in lets a person see the datasets listed in data/raw/restricted.csv;
-``dashboard.store.files`` enforces that for every page, callback, download and pack.
+The settings are read in ``signin_config``. Signing in lets a person see the datasets
+listed in data/raw/restricted.csv; ``dashboard.store.files`` enforces that for every
+page, callback, download and pack.
 """
 
 from __future__ import annotations
 
 import hmac
-import os
-import re
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from dash import html
 from flask import Flask, Response, abort, g, has_request_context, redirect, request, session
 from markupsafe import escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import store
 from dashboard.server import users
+from dashboard.server.sessions import SID, Sessions
+from dashboard.server.signin_config import ConfigError, Settings, settings
+from dashboard.server.signin_db import Database
+from dashboard.server.throttle import Busy, Gate, Throttle
 from etl.profile import UnknownAuthority
 
-MODES = ("off", "users", "proxy")
-_HEADER = re.compile(r"[A-Za-z0-9-]{1,64}")
-MIN_SECRET = 32
-
-
-class ConfigError(RuntimeError):
-    """The sign-in settings in the environment are incomplete or contradictory."""
+__all__ = ["ConfigError", "Settings", "account_links", "current", "page", "register",
+           "settings", "user"]
+log = logging.getLogger(__name__)
+SIGNIN_COOKIE = "dashboard_signin"  # the sign-in form's anti-forgery token, before signing in
 
 
 @dataclass(frozen=True)
-class Settings:
-    mode: str = "off"
-    users_file: Path | None = None
-    proxy_header: str | None = None
-    secret_key: str | None = None
-    secure_cookies: bool = True
-    session_hours: float = 8.0
+class Signin:
+    """What ``DASHBOARD_LOGIN=users`` runs on: sessions, throttling and the hashing gate."""
 
-
-def _flag(value: str, name: str) -> bool:
-    value = value.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{name} must be 1 or 0, not {value!r}")
-
-
-def _secret(env) -> str | None:
-    key = env.get("DASHBOARD_SECRET_KEY", "").strip()
-    path = env.get("DASHBOARD_SECRET_KEY_FILE", "").strip()
-    if key and path:
-        raise ConfigError("set DASHBOARD_SECRET_KEY or DASHBOARD_SECRET_KEY_FILE, not both")
-    if path:
-        try:
-            key = Path(path).read_text(encoding="utf-8").strip()
-        except OSError as err:
-            raise ConfigError(f"DASHBOARD_SECRET_KEY_FILE cannot be read: {err}") from None
-    if key and len(key) < MIN_SECRET:
-        raise ConfigError(f"the secret key needs at least {MIN_SECRET} characters: make one "
-                          "with  python -c \"import secrets; print(secrets.token_hex(32))\"")
-    return key or None
-
-
-def settings(env=None) -> Settings:
-    """The sign-in settings from the environment, checked."""
-    env = os.environ if env is None else env
-    mode = env.get("DASHBOARD_LOGIN", "off").strip().lower() or "off"
-    if mode not in MODES:
-        raise ConfigError(f"DASHBOARD_LOGIN must be one of {', '.join(MODES)}, not {mode!r}")
-    try:
-        hours = float(env.get("DASHBOARD_SESSION_HOURS", "8"))
-    except ValueError:
-        raise ConfigError("DASHBOARD_SESSION_HOURS must be a number of hours") from None
-    secret = _secret(env)
-    users_file = header = None
-    if mode == "users":
-        path = env.get("DASHBOARD_USERS_FILE", "").strip()
-        if not path:
-            raise ConfigError("DASHBOARD_LOGIN=users needs DASHBOARD_USERS_FILE (make it with "
-                              "safeguarding users add NAME)")
-        if not secret:
-            raise ConfigError("DASHBOARD_LOGIN=users needs DASHBOARD_SECRET_KEY or "
-                              "DASHBOARD_SECRET_KEY_FILE, the same for every worker")
-        users_file = Path(path)
-        try:
-            users.load(users_file)
-        except users.UsersFileError as err:
-            raise ConfigError(str(err)) from None
-    if mode == "proxy":
-        header = env.get("DASHBOARD_PROXY_USER_HEADER", "").strip()
-        if not _HEADER.fullmatch(header):
-            raise ConfigError("DASHBOARD_LOGIN=proxy needs DASHBOARD_PROXY_USER_HEADER, the "
-                              "name of the header in which the proxy names the person")
-    return Settings(mode, users_file, header, secret,
-                    _flag(env.get("DASHBOARD_SECURE_COOKIES", "1"), "DASHBOARD_SECURE_COOKIES"),
-                    hours)
+    sessions: Sessions
+    throttle: Throttle
+    gate: Gate
 
 
 def current() -> Settings:
@@ -123,28 +64,35 @@ def user() -> str | None:
     return g.get("user")
 
 
+def _signin() -> Signin:
+    from flask import current_app
+
+    return current_app.extensions["dashboard_signin"]
+
+
 def _identify() -> None:
     conf = current()
     g.user = None
     if conf.mode == "proxy":
         name = request.headers.get(conf.proxy_header, "").strip()
         g.user = name if 0 < len(name) <= 256 and name.isprintable() else None
-    elif conf.mode == "users" and "user" in session:
-        if users.exists(conf.users_file, session["user"]):
-            g.user = session["user"]
-        else:  # the account was removed since
-            session.clear()
+    elif conf.mode == "users":
+        g.user = session.get("user")  # the session was checked as it was opened
 
 
-def _csrf() -> str:
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
+def _same(sent: str | None, kept: str | None) -> bool:
+    return bool(sent) and bool(kept) and hmac.compare_digest(sent.encode("utf-8"),
+                                                             kept.encode("utf-8"))
 
 
-def _csrf_ok(sent: str | None) -> bool:
-    return bool(sent) and "csrf" in session and hmac.compare_digest(
-        sent.encode("utf-8"), session["csrf"].encode("utf-8"))
+def client_address() -> str:
+    """The client's address: the connection's, or with ``DASHBOARD_TRUSTED_PROXIES`` set,
+    the one the outermost trusted proxy saw (from X-Forwarded-For)."""
+    hops = current().trusted_proxies
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]
+    if hops and len(forwarded) >= hops and forwarded[-hops]:
+        return forwarded[-hops][:64]
+    return request.remote_addr or "unknown"
 
 
 def safe_next(target: str | None) -> str:
@@ -199,12 +147,12 @@ def page(title: str, body: str, status: int = 200) -> Response:
                     mimetype="text/html", headers={"Cache-Control": "no-store"})
 
 
-def _login_form(target: str, error: str | None = None, name: str = "") -> str:
+def _login_form(target: str, token: str, error: str | None = None, name: str = "") -> str:
     problem = (f'<p class="message" role="alert">{escape(error)}</p>' if error else "")
     return f"""<h1>Sign in</h1>
 <p class="intro">Sign in to see figures that are not published yet.</p>{problem}
 <form method="post" action="/login">
-<input type="hidden" name="csrf" value="{escape(_csrf())}">
+<input type="hidden" name="csrf" value="{escape(token)}">
 <input type="hidden" name="next" value="{escape(target)}">
 <div class="pack-fields">
 <div class="pack-field"><label for="name">Name</label>
@@ -219,6 +167,51 @@ def _login_form(target: str, error: str | None = None, name: str = "") -> str:
 <p><a href="/">Back to the dashboard</a></p>"""
 
 
+def _form(target: str, error: str | None = None, name: str = "", status: int = 200,
+          retry_after: int | None = None) -> Response:
+    """The sign-in page. Its anti-forgery token is also in a cookie of its own (the
+    session starts only once someone has signed in): a post must carry both."""
+    token = request.cookies.get(SIGNIN_COOKIE, "")
+    fresh = not SID.fullmatch(token)
+    token = secrets.token_urlsafe(32) if fresh else token
+    reply = page("Sign in", _login_form(target, token, error, name), status)
+    if fresh:
+        reply.set_cookie(SIGNIN_COOKIE, token, path="/login", httponly=True, samesite="Lax",
+                         secure=current().secure_cookies)
+    if retry_after:
+        reply.headers["Retry-After"] = str(retry_after)
+    return reply
+
+
+def _later(seconds: int) -> str:
+    minutes = -(-seconds // 60)
+    return (f"{seconds} second{'s' * (seconds != 1)}" if seconds < 60 else
+            f"{minutes} minute{'s' * (minutes != 1)}")
+
+
+def _check(name: str, password: str, target: str) -> Response | None:
+    """None when ``password`` is ``name``'s; otherwise the page refusing it. A refused
+    attempt (waiting, locked or busy) hashes nothing."""
+    signin, conf = _signin(), current()
+    address = client_address()
+    wait = signin.throttle.wait(name, address)
+    if wait:
+        return _form(target, "Too many wrong passwords: please try again in "
+                     f"{_later(wait)}.", name, 429, wait)
+    try:
+        with signin.gate:
+            ok = users.verify(conf.users_file, name, password)
+    except Busy:
+        log.warning("Sign-in for %s from %s turned away: busy checking another", name, address)
+        return _form(target, "The server is busy: please try again in a few seconds.", name,
+                     503, 5)
+    if not ok:
+        signin.throttle.failed(name, address)
+        return _form(target, "That name and password do not match an account.", name, 401)
+    signin.throttle.succeeded(name)
+    return None
+
+
 def _login() -> Response:
     conf = current()
     target = _came_from()
@@ -228,26 +221,38 @@ def _login() -> Response:
         return page("Sign in", "<h1>Sign in</h1><p>Sign in through your organisation's "
                     "sign-in page, then come back to this site.</p>", 401)
     if request.method == "GET":
-        return page("Sign in", _login_form(target))
+        return _form(target)
     name = request.form.get("name", "").strip()
-    password = request.form.get("password", "")
-    if not _csrf_ok(request.form.get("csrf")):
-        return page("Sign in", _login_form(target, "The form had expired: please sign in "
-                                                   "again.", name), 400)
-    if not users.NAME.fullmatch(name) or not users.verify(conf.users_file, name, password):
-        return page("Sign in", _login_form(target, "That name and password do not match an "
-                                                   "account.", name), 401)
-    session.clear()  # a fresh session: nothing carried over from before signing in
-    session.permanent = True
-    session["user"] = name
-    _csrf()  # now, so that no later request need change the cookie
-    return redirect(target, 303)
+    if not _same(request.form.get("csrf"), request.cookies.get(SIGNIN_COOKIE)):
+        return _form(target, "The form had expired: please sign in again.", name, 400)
+    if not users.NAME.fullmatch(name):
+        return _form(target, "That name and password do not match an account.", name, 401)
+    try:
+        refused = _check(name, request.form.get("password", ""), target)
+        if refused is not None:
+            return refused
+        _signin().sessions.begin(session, name)
+    except LookupError:  # removed while the password was checked
+        return _form(target, "That name and password do not match an account.", name, 401)
+    except SQLAlchemyError:
+        log.exception("The session database cannot be used: sign-in refused")
+        return page("Sign in", "<h1>Sign in</h1><p>Signing in is not possible right now. "
+                    "Please try again later.</p>", 503)
+    reply = redirect(target, 303)
+    reply.delete_cookie(SIGNIN_COOKIE, path="/login", httponly=True, samesite="Lax",
+                        secure=conf.secure_cookies)
+    return reply
 
 
 def _logout() -> Response:
-    if not _csrf_ok(request.args.get("csrf") or request.form.get("csrf")):
+    """Sign out, with the token from the form's body only (never the address)."""
+    if not _same(request.form.get("csrf"), session.get("csrf")):
         abort(400)
-    session.clear()
+    try:
+        _signin().sessions.end(session)
+    except SQLAlchemyError:
+        log.exception("The session database cannot be used: sign-out failed")
+        abort(503)
     return redirect("/", 303)
 
 
@@ -263,16 +268,20 @@ def account_links():
         return html.P(html.A("Sign in", href="/login"), className="account")
     parts = [f"Signed in as {name} "]
     if conf.mode == "users":
-        parts.append(html.Form(html.Button("Sign out", type="submit", className="pack-action"),
-                               action="/logout?" + urlencode({"csrf": _csrf()}),
-                               method="post"))
+        # The button sends the token in the form's body (csrf=…), never in the address.
+        parts.append(html.Form(html.Button("Sign out", type="submit", name="csrf",
+                                           value=session.get("csrf", ""),
+                                           className="pack-action"),
+                               action="/logout", method="post"))
     return html.Div(parts, className="account")
 
 
-def register(server: Flask, conf: Settings | None = None) -> Settings:
-    """Cookie settings, who is asking (``flask.g.user``) and, for accounts, /login and
-    /logout. Raises ``ConfigError`` for incomplete settings, so a server does not start
-    half-configured."""
+def register(server: Flask, conf: Settings | None = None,
+             database: Database | None = None) -> Settings:
+    """Cookie settings, who is asking (``flask.g.user``) and, for accounts, server-side
+    sessions, /login and /logout. Raises ``ConfigError`` for incomplete settings, so a
+    server does not start half-configured. ``database`` replaces the configured one
+    (tests give one with their own clock)."""
     conf = conf or settings()
     server.extensions["dashboard_auth"] = conf
     server.config.update(
@@ -282,11 +291,18 @@ def register(server: Flask, conf: Settings | None = None) -> Settings:
         SESSION_COOKIE_SECURE=conf.secure_cookies,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=conf.session_hours),
         # Sent only when it changes: a page's many parallel requests then cannot put
-        # back an older cookie; a sign-in lasts DASHBOARD_SESSION_HOURS from signing in.
+        # back an older cookie (dashboard.server.sessions sends it at sign-in and out).
         SESSION_REFRESH_EACH_REQUEST=False,
     )
     if conf.secret_key:
         server.secret_key = conf.secret_key
+    if conf.mode == "users":
+        db = database or Database(conf.session_db)
+        sessions = Sessions(db, conf.secret_key, lambda name: users.fingerprint(
+            conf.users_file, name), conf.idle_minutes * 60, conf.session_hours * 3600)
+        server.session_interface = sessions
+        server.extensions["dashboard_signin"] = Signin(
+            sessions, Throttle(db, conf.account_rule, conf.address_rule), Gate())
     server.before_request(_identify)
     if conf.mode != "off":
         server.add_url_rule("/login", "login", _login, methods=["GET", "POST"])

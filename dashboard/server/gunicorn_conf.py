@@ -27,7 +27,8 @@ wsgi_app = "dashboard.wsgi:server"
 
 
 def on_starting(server):
-    """Check the sign-in settings once, before any worker starts, and stop if incomplete."""
+    """Check the sign-in settings once, before any worker starts, and stop if incomplete
+    (for accounts this also makes the session database's tables, if missing)."""
     from dashboard.server import auth
 
     try:

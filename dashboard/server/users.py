@@ -3,7 +3,10 @@
 One account a line, ``name:password-hash`` (werkzeug's salted scrypt hash); lines
 starting with ``#`` are comments. The app reads the file named by
 ``DASHBOARD_USERS_FILE`` and notices when it changes, so an account added or removed
-takes effect without a restart.
+takes effect without a restart. Setting a password or removing an account also ends
+every session of that account in the session database (``--sessions``, by default that
+of ``DASHBOARD_SESSION_DB``); where it cannot be reached, each session ends at its next
+request anyway, as the account's password hash is no longer the one it was made with.
 
     safeguarding users add alice            # asks for the password twice
     safeguarding users remove alice
@@ -14,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import hashlib
+import logging
 import os
 import re
 import sys
@@ -22,6 +27,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from dashboard.server import signin_db
+
+log = logging.getLogger(__name__)
 
 NAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
 MIN_PASSWORD = 10
@@ -72,6 +81,16 @@ def _dummy() -> str:
     return generate_password_hash("not a password")
 
 
+def fingerprint(path: Path, name: str) -> str | None:
+    """A digest of ``name``'s password hash, which changes whenever the password is set
+    (each hash has its own salt); None when there is no such account."""
+    try:
+        hashed = load(path).get(name)
+    except UsersFileError:
+        return None
+    return hashlib.sha256(hashed.encode("utf-8")).hexdigest() if hashed else None
+
+
 def exists(path: Path, name: str) -> bool:
     try:
         return name in load(path)
@@ -94,6 +113,24 @@ def save(path: Path, accounts: dict[str, str]) -> None:
         raise
 
 
+def end_sessions(sessions: str | None, path: Path, name: str) -> str:
+    """End every session of ``name`` in the session database (if there is one yet)."""
+    try:
+        url = signin_db.url_for(sessions, path)
+        if url.get_backend_name() == "sqlite" and not Path(url.database).exists():
+            return ""
+        db = signin_db.Database(url)
+        try:
+            ended = db.end_sessions_of(name)
+        finally:
+            db.close()
+    except (signin_db.DatabaseError, signin_db.SQLAlchemyError) as err:
+        log.warning("The sessions of %s could not be ended now (%s); each ends at its next "
+                    "request, as its password no longer matches.", name, err)
+        return ""
+    return f" Ended {ended} session{'s' * (ended != 1)}." if ended else ""
+
+
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -108,6 +145,10 @@ def main(argv: list[str] | None = None) -> None:
                                      description="Keep the dashboard's sign-in accounts.")
     parser.add_argument("--file", type=Path, default=os.environ.get("DASHBOARD_USERS_FILE"),
                         help="the accounts file (default: $DASHBOARD_USERS_FILE)")
+    parser.add_argument("--sessions", default=os.environ.get("DASHBOARD_SESSION_DB"),
+                        help="the session database, whose sessions of a changed or removed "
+                             "account are ended (default: $DASHBOARD_SESSION_DB, else "
+                             f"{signin_db.DEFAULT_NAME} beside the accounts file)")
     commands = parser.add_subparsers(dest="command", required=True)
     add = commands.add_parser("add", help="add an account, or set a new password")
     add.add_argument("name")
@@ -132,14 +173,14 @@ def main(argv: list[str] | None = None) -> None:
         if accounts.pop(args.name, None) is None:
             sys.exit(f"There is no account {args.name}.")
         save(path, accounts)
-        print(f"Removed {args.name}.")
+        print(f"Removed {args.name}.{end_sessions(args.sessions, path, args.name)}")
         return
     password = _password(args.password_stdin)
     if len(password) < MIN_PASSWORD:
         sys.exit(f"A password needs at least {MIN_PASSWORD} characters; nothing was changed.")
     accounts[args.name] = generate_password_hash(password)
     save(path, accounts)
-    print(f"Saved {args.name} in {path}.")
+    print(f"Saved {args.name} in {path}.{end_sessions(args.sessions, path, args.name)}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ RESTRICTED = "racist_incidents"
 CHARTS = [f"racist-incidents-{name}" for name in ("trend", "breakdown", "locations", "schools",
                                                    "support")]
 NAME = "alice"
+GUESSED = "bob"  # the account whose password the throttling test guesses at
 PASSWORD = secrets.token_urlsafe(12)  # made for this run: no password is kept in the repo
 SECRET = secrets.token_hex(32)
 
@@ -59,8 +61,9 @@ def restricted_processed(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def accounts(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("accounts") / "users"
-    result = users_cli(path, "add", NAME, "--password-stdin", password=PASSWORD)
-    assert result.returncode == 0, result.stderr
+    for name in (NAME, GUESSED):
+        result = users_cli(path, "add", name, "--password-stdin", password=PASSWORD)
+        assert result.returncode == 0, result.stderr
     return path
 
 
@@ -317,34 +320,145 @@ def test_sign_in_refuses_wrong_passwords_forged_forms_and_outside_redirects(user
     assert reply.headers["Location"] == "/racist-incidents?show=rate"
 
 
-def test_session_cookie_is_httponly_and_samesite_lax(users_server):
-    reply = Client(users_server).get("/login")
-    cookie = reply.headers["Set-Cookie"]
-    assert cookie.startswith("dashboard_session=")
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    # The development server on 127.0.0.1 sends it over plain http; see test_security for
-    # the production default (Secure).
-    assert "Secure" not in cookie
+def _cookie(reply, name: str) -> str:
+    """The whole Set-Cookie header for ``name``."""
+    found = [v for v in reply.cookies if v.startswith(name + "=")]
+    assert len(found) == 1, reply.cookies
+    return found[0]
 
 
-def test_sign_out_and_removed_accounts_end_the_session(users_server, accounts, tmp_path):
-    member = signed_in(users_server)
-    assert member.get("/export/racist-incidents-trend.csv").status == 200
-    assert member.request("/logout", b"", method="POST").status == 400, "needs the token"
-    layout = member.get("/_dash-layout").text
-    token = re.search(r"(?:/|\\u002f)logout\?csrf=([^\"\\]+)", layout).group(1)
-    assert member.request(f"/logout?csrf={token}", b"", method="POST").status == 303
-    assert member.get("/export/racist-incidents-trend.csv").status == 403
+def test_cookies_are_httponly_samesite_lax_and_the_session_cookie_is_an_opaque_id(
+        users_server):
+    client = Client(users_server)
+    form = _cookie(client.get("/login"), "dashboard_signin")  # the form's token, before
+    signed = _cookie(client.sign_in(NAME, PASSWORD), "dashboard_session")
+    for cookie in (form, signed):
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        # The development server on 127.0.0.1 sends them over plain http; see
+        # test_security for the production default (Secure).
+        assert "Secure" not in cookie
+    value = signed.split(";")[0].split("=", 1)[1]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", value), "a random id, not a signed payload"
+    assert NAME not in signed and "Max-Age=28800" in signed
 
-    member = signed_in(users_server)
-    backup = tmp_path / "users"
+
+def _stolen(member: Client) -> Client:
+    """Another client holding a copy of ``member``'s session cookie."""
+    thief = Client(member.origin)
+    cookie = next(c for c in member.jar if c.name == "dashboard_session")
+    thief.jar.set_cookie(cookie)
+    return thief
+
+
+def _restricted(client: Client) -> int:
+    return client.get("/export/racist-incidents-trend.csv").status
+
+
+@contextmanager
+def accounts_kept(accounts: Path, tmp_path: Path):
+    """The accounts file as it was, whatever the block does to it."""
+    backup = tmp_path / "users-backup"
     shutil.copy2(accounts, backup)
     try:
-        assert users_cli(accounts, "remove", NAME).returncode == 0
-        assert member.get("/export/racist-incidents-trend.csv").status == 403
+        yield
     finally:
         os.replace(backup, accounts)
-    assert signed_in(users_server).get("/export/racist-incidents-trend.csv").status == 200
+
+
+def sign_out_form(client: Client) -> dict:
+    """The props of the header's Sign out form, and its hidden fields, from the layout."""
+    forms = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "Form":
+                forms.append(node["props"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(client.get("/_dash-layout").json())
+    assert len(forms) == 1, forms
+    children = forms[0]["children"]
+    children = children if isinstance(children, list) else [children]
+    fields = {c["props"]["name"]: c["props"] for c in children if c["props"].get("name")}
+    return {**forms[0], "fields": fields}
+
+
+def test_sign_out_takes_its_token_from_the_form_not_the_address(users_server):
+    member = signed_in(users_server)
+    form = sign_out_form(member)
+    assert form["action"] == "/logout" and form["method"] == "post", "no token in the address"
+    assert form["fields"]["csrf"]["type"] == "submit", "the Sign out button sends it"
+    token = form["fields"]["csrf"]["value"]
+    assert len(token) >= 32
+    assert member.request("/logout", b"", method="POST").status == 400, "needs the token"
+    assert member.request(f"/logout?csrf={token}", b"", method="POST").status == 400, \
+        "a token in the address is not accepted"
+    assert _restricted(member) == 200
+    assert member.post_form("/logout", {"csrf": token}).status == 303
+    assert _restricted(member) == 403
+
+
+def test_a_copied_cookie_is_useless_after_sign_out(users_server):
+    member = signed_in(users_server)
+    thief = _stolen(member)
+    assert _restricted(thief) == 200, "the copy works while the session lasts"
+    token = sign_out_form(member)["fields"]["csrf"]["value"]
+    assert member.post_form("/logout", {"csrf": token}).status == 303
+    assert _restricted(thief) == 403 and _restricted(member) == 403
+
+
+def test_a_copied_cookie_is_useless_after_a_password_change(users_server, accounts):
+    thief = _stolen(signed_in(users_server))
+    assert _restricted(thief) == 200
+    changed = users_cli(accounts, "add", NAME, "--password-stdin", password=PASSWORD)
+    assert changed.returncode == 0 and "Ended" in changed.stdout, changed.stdout
+    assert _restricted(thief) == 403
+    assert _restricted(signed_in(users_server)) == 200, "the new password signs in"
+
+
+def test_a_copied_cookie_is_useless_after_the_account_is_removed(users_server, accounts,
+                                                                   tmp_path):
+    thief = _stolen(signed_in(users_server))
+    with accounts_kept(accounts, tmp_path):
+        assert users_cli(accounts, "remove", NAME).returncode == 0
+        assert _restricted(thief) == 403
+    assert _restricted(thief) == 403, "the session stays ended when the account is back"
+    assert _restricted(signed_in(users_server)) == 200
+
+
+def test_a_copied_cookie_is_useless_after_the_account_is_removed_and_added_again(
+        users_server, accounts, tmp_path):
+    """Even when the sessions cannot be ended directly (as from another host, without the
+    database): the password hash the session was made with is no longer the account's."""
+    thief = _stolen(signed_in(users_server))
+    elsewhere = ["--sessions", str(tmp_path / "no-such-database.sqlite3")]
+    with accounts_kept(accounts, tmp_path):
+        assert users_cli(accounts, *elsewhere, "remove", NAME).returncode == 0
+        again = users_cli(accounts, *elsewhere, "add", NAME, "--password-stdin",
+                          password=PASSWORD)
+        assert again.returncode == 0 and "Ended" not in again.stdout
+        assert _restricted(thief) == 403
+    assert _restricted(thief) == 403
+
+
+def test_the_tenth_wrong_password_in_a_minute_is_refused(users_server):
+    client = Client(users_server)
+    token = client.csrf()
+    replies = [client.post_form("/login", {"csrf": token, "name": GUESSED,
+                                           "password": f"guess {i}"}) for i in range(10)]
+    statuses = [r.status for r in replies]
+    assert statuses[0] == 401 and statuses[-1] == 429, statuses
+    assert int(replies[-1].headers["Retry-After"]) >= 1
+    assert "Too many wrong passwords" in replies[-1].text
+    right = client.post_form("/login", {"csrf": token, "name": GUESSED, "password": PASSWORD})
+    assert right.status == 429, "while refused, even the right password is not checked"
+    log = Path(f"/tmp/dashboard-server-{users_server.rsplit(':', 1)[1]}.log").read_text()
+    assert f"Wrong password for {GUESSED} from 127.0.0.1" in log
+    assert f"Sign-in refused for {GUESSED} from 127.0.0.1" in log
+    assert "guess 1" not in log and PASSWORD not in log, "passwords are never logged"
 
 
 def test_proxy_mode_trusts_its_header_only(proxy_server):
@@ -377,6 +491,14 @@ def test_with_sign_in_off_restricted_figures_are_shown_to_nobody(restricted_proc
       "DASHBOARD_SECRET_KEY": "short"}, "at least 32 characters"),
     ({"DASHBOARD_LOGIN": "proxy"}, "DASHBOARD_PROXY_USER_HEADER"),
     ({"DASHBOARD_SECURE_COOKIES": "maybe"}, "DASHBOARD_SECURE_COOKIES"),
+    ({"DASHBOARD_SESSION_IDLE_MINUTES": "soon"}, "DASHBOARD_SESSION_IDLE_MINUTES"),
+    ({"DASHBOARD_SIGNIN_FAILURES": "0"}, "at least 1"),
+    ({"DASHBOARD_LOGIN": "users", "DASHBOARD_USERS_FILE": "{users}",
+      "DASHBOARD_SECRET_KEY": SECRET, "DASHBOARD_SESSION_DB": "/no/such/folder/s.sqlite3"},
+     "session database .* cannot be opened"),
+    ({"DASHBOARD_LOGIN": "users", "DASHBOARD_USERS_FILE": "{users}",
+      "DASHBOARD_SECRET_KEY": SECRET, "DASHBOARD_SESSION_DB": "nosuchdb://x"},
+     "session database"),
 ])
 def test_incomplete_sign_in_settings_are_refused(env, problem, accounts):
     from dashboard.server import auth

@@ -8,7 +8,7 @@ import json as jsonlib
 import os
 import re
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.error import HTTPError
@@ -21,8 +21,9 @@ from .browser import live_server
 @dataclass
 class Reply:
     status: int
-    headers: dict[str, str]
+    headers: dict[str, str]  # one value a name: see ``cookies`` for every Set-Cookie
     body: bytes
+    cookies: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -50,9 +51,11 @@ class Client:
         req = Request(self.origin + path, data=data, headers=headers or {}, method=method)
         try:
             with self._open(req, timeout=120) as response:
-                return Reply(response.status, dict(response.headers), response.read())
+                return Reply(response.status, dict(response.headers), response.read(),
+                             response.headers.get_all("Set-Cookie") or [])
         except HTTPError as err:
-            return Reply(err.code, dict(err.headers), err.read())
+            return Reply(err.code, dict(err.headers), err.read(),
+                         err.headers.get_all("Set-Cookie") or [])
 
     def get(self, path: str, headers: dict | None = None) -> Reply:
         return self.request(path, headers=headers)
