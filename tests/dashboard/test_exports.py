@@ -135,7 +135,7 @@ def test_small_area_exports_never_give_a_suppressed_figure(exported):
     """Counts of 1 to 5 from local records are c with no number, in CSV and Excel, for
     every map in every state; a suppressed row has no value at all."""
     suppressed = 0
-    for name, result, body_csv, body_xlsx, _, small in exported:
+    for name, _result, body_csv, body_xlsx, _, small in exported:
         if not small:
             continue
         sheet = openpyxl.load_workbook(io.BytesIO(body_xlsx))["Data"]
