@@ -203,6 +203,7 @@ def test_the_download_route_serves_the_analysts_csv_and_xlsx(server):
     client = Client(server)
     reply = client.get("/export/maps-wards.csv")
     assert reply.status == 200
+    assert reply.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset
     table = pd.read_csv(io.BytesIO(reply.body), encoding="utf-8-sig",
                         dtype_backend="numpy_nullable")
     assert is_integer_dtype(table["Children counted"]) and is_integer_dtype(table["Rank"])
