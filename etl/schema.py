@@ -42,7 +42,7 @@ from pandas.api.types import (
 from etl.config import TOTAL
 from etl.official.statistics import POLARITY_WORDS
 from etl.reports.periods import PERIOD_TYPES
-from etl.reports.registry import POLARITIES
+from etl.reports.registry import MAX_DECIMALS, POLARITIES
 from etl.reports.units import STATUS_SYMBOLS, UNITS
 
 # ---------------------------------------------------------------- kinds of column
@@ -247,6 +247,7 @@ MEASURES = _schema("measure registry", {
     "unit": _text(_among(UNITS, "a unit in etl/reports/units.py")),
     "polarity": _text(_among(POLARITIES, "a polarity")),
     "theme": _text(),
+    "decimals": _whole(pa.Check.in_range(0, MAX_DECIMALS, error=f"must be 0 to {MAX_DECIMALS}")),
     "dataset": _text(),
     "first_period": _date(),
     "last_period": _date(),

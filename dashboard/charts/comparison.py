@@ -88,13 +88,17 @@ def neighbours_average(rows: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
         lo, hi = (np.asarray(v) * 100 for v in stats.wilson(grouped["numerator"],
                                                             grouped["denominator"]))
     grouped["lower_95"], grouped["upper_95"] = lo, hi
+    # Each period cites the sources of its own rows (a rate names the year of its
+    # population estimate), not those of the first period.
+    cited = mine.groupby("period")[["source", "source_id", "source_table"]].agg(
+        lambda s: "; ".join(dict.fromkeys(s.dropna().astype(str))))
+    grouped = grouped.join(cited, on="period")
+    grouped["source"] = "Derived from: " + grouped["source"]
     first = mine.iloc[0]
     return grouped.assign(measure=first["measure"], breakdown="Total",
                           breakdown_value="Total", area_code=NEIGHBOURS_CODE,
                           area_name=NEIGHBOURS_NAME, geographic_level="neighbours", unit=unit,
-                          status=None, source="Derived from: " + first["source"],
-                          source_id=first["source_id"], source_table=first["source_table"],
-                          role="neighbours")
+                          status=None, role="neighbours")
 
 
 def by_role(rows: pd.DataFrame) -> pd.DataFrame:

@@ -64,6 +64,7 @@ SUPPRESSION_NOTE = ("c: fewer than 6 children, or a figure that would let one be
                     "out from the totals; it is not shown as a number or a colour.")
 OS_NOTE = ("Boundaries: Office for National Statistics, generalised clipped LSOA boundaries. "
            "Contains OS data © Crown copyright and database right.")
+COUNTED, CHILDREN, RANK = "Children counted", "Children aged 0–15", "Rank"
 IDACI_KEY = ["Deciles 9–10: least deprived fifth", "Deciles 7–8", "Deciles 5–6",
              "Deciles 3–4", "Deciles 1–2: most deprived fifth"]
 
@@ -143,16 +144,23 @@ def _wide(rows: pd.DataFrame) -> pd.DataFrame:
 
 class Tabled(ChartResult):
     """A chart whose table has columns of its own (SOA, ward, children counted) after
-    the area, one row per row of ``data``, and whose export keeps a map's key beside it."""
+    the area, and whose export keeps a map's key beside it. On screen a suppressed count
+    reads ``c`` and a suppressed area's rank ``–``; exports keep the numbers as numbers,
+    missing where suppressed."""
 
-    extra: pd.DataFrame | None = None
-
-    def table(self) -> pd.DataFrame:
-        table = super().table()
-        if self.extra is not None:
-            for i, column in enumerate(self.extra.columns, start=2):
-                table.insert(i, column, self.extra[column].to_numpy())
-        return table
+    def extra_shown(self) -> pd.DataFrame | None:
+        if self.extra is None:
+            return None
+        shown = self.extra.copy()
+        status = self.data["status"].reset_index(drop=True)
+        if COUNTED in shown:
+            shown[COUNTED] = ["c" if s == "c" else fmt.figure(v, 0) for v, s in
+                              zip(shown[COUNTED], status, strict=True)]
+        if CHILDREN in shown:
+            shown[CHILDREN] = [fmt.figure(v, 0) for v in shown[CHILDREN]]
+        if RANK in shown:
+            shown[RANK] = ["–" if pd.isna(v) else str(int(v)) for v in shown[RANK]]
+        return shown
 
     def export_figure(self):
         out = super().export_figure()
@@ -207,9 +215,15 @@ def small_area_map(state: dict) -> ChartResult:
     return result
 
 
-def _counted(wide: pd.DataFrame) -> list[str]:
-    return ["c" if s == "c" else fmt.number(v) for v, s in
-            zip(wide["count"], wide["status"], strict=True)]
+def _counted(wide: pd.DataFrame) -> pd.Series:
+    """The children counted, missing where suppressed (the ETL gives no number there)."""
+    counts = wide["count"].where(wide["status"] != "c")
+    return pd.Series([fmt.rounded(v, 0) for v in counts], dtype="Int64")
+
+
+def _children(wide: pd.DataFrame) -> pd.Series:
+    """The children living in each area (the rates' denominator), as whole numbers."""
+    return pd.Series([fmt.rounded(v, 0) for v in wide["children"]], dtype="Int64")
 
 
 def _area_rows(rows: pd.DataFrame, shapes: pd.DataFrame, wide: pd.DataFrame, level: str
@@ -223,8 +237,8 @@ def _area_rows(rows: pd.DataFrame, shapes: pd.DataFrame, wide: pd.DataFrame, lev
         rates["area_name"] = [f"{n} ({c})" for n, c in
                               zip(rates["area_name"], rates["area_code"], strict=True)]
     wide = wide.loc[order["area_code"]]
-    extra = pd.DataFrame({"Children counted": _counted(wide),
-                          "Children aged 0–15": [fmt.number(v) for v in wide["children"]]})
+    extra = pd.DataFrame({COUNTED: _counted(wide),
+                          CHILDREN: _children(wide)})
     if level == "lsoa":
         extra.insert(0, "SOA", order["soa_number"].to_numpy())
         extra.insert(1, "Ward", order["ward_name"].to_numpy())
@@ -285,9 +299,9 @@ def ward_ranking(state: dict) -> ChartResult:
     rates = rows[rows["unit"] == "rate_per_10000"].set_index("area_code").loc[
         table["area_code"]].reset_index()
     extra = pd.DataFrame({
-        "Rank": [str(i + 1) for i in range(len(shown))] + ["–"] * len(hidden),
-        "Children counted": _counted(table),
-        "Children aged 0–15": [fmt.number(v) for v in table["children"]],
+        RANK: pd.array([*range(1, len(shown) + 1), *[None] * len(hidden)], dtype="Int64"),
+        COUNTED: _counted(table),
+        CHILDREN: _children(table),
     })
     notes = _notes([f"{len(hidden)} ward(s) suppressed (c) are listed last in the table."]
                    if len(hidden) else None)

@@ -38,17 +38,55 @@ class ChartResult:
     subtitle: str  # unit and period
     source: str
     notes: list[str] = field(default_factory=list)
+    # columns of the chart's own, put after the area: one row per row of ``data``, figures
+    # as numbers (a suppressed one missing, never a number)
+    extra: pd.DataFrame | None = None
 
-    def table(self) -> pd.DataFrame:
-        """The data as a reader sees it: labelled columns, one row per figure."""
-        df = self.data.copy()
+    def places(self) -> pd.Series:
+        """The decimal places of each row's value, as the measure registry declares."""
+        return store.places(self.data).reset_index(drop=True)
+
+    def values(self) -> pd.Series:
+        """Each row's value rounded to its declared places: whole numbers (``Int64``) when
+        every row is a count, otherwise ints for counts and floats for the rest."""
+        places = self.places()
+        values = [fmt.rounded(v, p) for v, p in
+                  zip(self.data["value"].reset_index(drop=True), places, strict=True)]
+        if len(places) and (places == 0).all():
+            return pd.Series(values, dtype="Int64")
+        return pd.Series(values, dtype=object)
+
+    def _labelled(self, status: pd.Series, extra: pd.DataFrame | None) -> pd.DataFrame:
+        df = self.data.reset_index(drop=True).copy()
         labels = store.measures()["label"]
         df["label"] = df["measure"].map(labels).fillna(df["measure"])
-        df["status"] = df["status"].map(lambda s: fmt.STATUS_WORDS.get(s, "") if isinstance(
-            s, str) else "")
+        df["value"] = self.values()
+        df["status"] = status
         df["unit"] = df["unit"].map(fmt.unit_label)
         out = df[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
-        return out.reset_index(drop=True)
+        if extra is not None:
+            for i, column in enumerate(extra.columns, start=2):
+                out.insert(i, column, extra[column].reset_index(drop=True))
+        return out
+
+    def table(self) -> pd.DataFrame:
+        """The data as a reader sees it: labelled columns, one row per figure, each value
+        rounded to its declared places and each status in words."""
+        status = self.data["status"].reset_index(drop=True).map(
+            lambda s: fmt.STATUS_WORDS.get(s, "") if isinstance(s, str) else "")
+        return self._labelled(status, self.extra_shown())
+
+    def export_table(self) -> pd.DataFrame:
+        """The data for analysts (CSV and Excel): the columns of ``table()``, but the
+        status as its GSS symbol (``c``, ``x``, ``z`` …, blank for a published figure)
+        and the chart's own columns as numbers."""
+        status = self.data["status"].reset_index(drop=True).map(
+            lambda s: s if isinstance(s, str) else "")
+        return self._labelled(status, self.extra)
+
+    def extra_shown(self) -> pd.DataFrame | None:
+        """The chart's own columns as a reader sees them (a chart may word its own)."""
+        return self.extra
 
     def export_figure(self) -> go.Figure:
         return figures.for_export(self.figure, self.title, self.subtitle, self.source,

@@ -21,6 +21,7 @@ from dashboard.store.files import (
     version,
 )
 from dashboard.store.official import neighbour_codes, release_source
+from dashboard.store.places import measure_places, places, unit_places
 from dashboard.store.profile import authorities, profile
 from dashboard.store.series import (
     has_reports,
@@ -46,15 +47,18 @@ __all__ = [
     "has_reports",
     "hidden",
     "measure",
+    "measure_places",
     "measures",
     "neighbour_codes",
     "own_reports",
+    "places",
     "profile",
     "release_source",
     "restricted",
     "select",
     "table_notes",
     "tables",
+    "unit_places",
     "version",
     "with_roles",
     "year_ending_march",

@@ -26,24 +26,28 @@ def _text(value) -> str:
     return escape(" ".join(str(value).split()))
 
 
-def _value(value) -> str:
+def _value(value, places: int | None) -> str:
     if fmt.is_missing(value):
         return ""
     if isinstance(value, str):  # "c" for a suppressed count, say
         return value
-    return fmt.number(value, None if float(value).is_integer() else 2)
+    if places is None:
+        return fmt.number(value, None if float(value).is_integer() else 2)
+    return fmt.figure(value, places)
 
 
-def markup(table: pd.DataFrame, caption: str) -> str:
+def markup(table: pd.DataFrame, caption: str, places: list[int] | None = None) -> str:
     """``table`` as the HTML of a ``data-table`` with ``caption``: a header cell per
-    column, numbers right-aligned in the ``Value`` column."""
+    column, numbers right-aligned in the ``Value`` column, each shown to its row's
+    ``places`` (the measure registry's) when given."""
     head = "".join(f'<th scope="col">{_text(c)}</th>' for c in table.columns)
     rows = []
-    for values in table.itertuples(index=False, name=None):
+    for i, values in enumerate(table.itertuples(index=False, name=None)):
         cells = []
         for column, value in zip(table.columns, values, strict=True):
             if column == "Value":
-                cells.append(f'<td class="num">{_text(_value(value))}</td>')
+                shown = _value(value, None if places is None else int(places[i]))
+                cells.append(f'<td class="num">{_text(shown)}</td>')
             else:
                 cells.append(f"<td>{'' if fmt.is_missing(value) else _text(value)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -62,5 +66,6 @@ def data_table(result: ChartResult, caption: str) -> html.Div:
     """The chart's numbers as an HTML table (its text alternative), without the
     ``Source`` column the card already names, in its scroll box."""
     shown = result.table().drop(columns=["Source"])
-    return scroll_box(dcc.Markdown(markup(shown, caption), dangerously_allow_html=True,
+    places = result.places().tolist()
+    return scroll_box(dcc.Markdown(markup(shown, caption, places), dangerously_allow_html=True,
                                    dedent=False, className="table-markup"), caption)

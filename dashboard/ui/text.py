@@ -1,6 +1,8 @@
 """Fixed words shown on every page."""
 
-LICENCE = ("Contains public sector information licensed under the Open Government "
-           "Licence v3.0.")
+from dashboard.words.notes import LICENCE
+
+__all__ = ["BOUNDARIES", "LICENCE"]
+
 BOUNDARIES = ("Maps contain National Statistics data © Crown copyright and database right, "
               "and OS data © Crown copyright and database right.")

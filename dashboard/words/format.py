@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -35,6 +36,23 @@ PERCENT_UNITS = {"percent", "score_percent", "percent_change"}
 
 def is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def rounded(value, places: int) -> int | float | None:
+    """A figure as every output gives it: a whole number (``int``) at 0 places, otherwise a
+    float rounded to ``places``, halves away from zero as published statistics round them
+    (``2.675`` → ``2.68``); None when missing."""
+    if is_missing(value):
+        return None
+    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return int(exact) if places == 0 else float(exact)
+
+
+def figure(value, places: int) -> str:
+    """A figure for a table cell: rounded to ``places``, shown with exactly that many and
+    thousands separators (``14,248``, ``326.1``); blank when missing."""
+    value = rounded(value, places)
+    return "" if value is None else f"{value:,.{places}f}"
 
 
 def number(value: float, decimals: int | None = None) -> str:

@@ -17,6 +17,7 @@ POLARITIES = {
     "neutral": "neither a rise nor a fall is good in itself",
 }
 _ID = re.compile(r"[a-z][a-z0-9_]*")
+MAX_DECIMALS = 6
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Measure:
     unit: str
     polarity: str
     theme: str
+    decimals: int  # places every output rounds its figures to (measures.csv, or the unit's)
 
 
 @dataclass(frozen=True)
@@ -89,12 +91,27 @@ def load_measures(path: Path) -> dict[str, Measure]:
         for column in ("label", "theme"):
             if not cells[column]:
                 problems.append(Problem(path, f"{column} is blank", row, column))
-        _need(problems, path, row, "unit", cells["unit"], UNITS, "unit")
+        known = _need(problems, path, row, "unit", cells["unit"], UNITS, "unit")
         _need(problems, path, row, "polarity", cells["polarity"], POLARITIES, "polarity")
-        measures[mid] = Measure(**{k: cells[k] for k in Measure.__dataclass_fields__})
+        places = _decimals(problems, path, row, cells.get("decimals", ""),
+                           UNITS[cells["unit"]].decimals if known else 0)
+        measures[mid] = Measure(**{k: cells[k] for k in Measure.__dataclass_fields__
+                                   if k != "decimals"}, decimals=places)
     if problems:
         raise ETLError(problems)
     return measures
+
+
+def _decimals(problems, path, row, text: str, default: int) -> int:
+    """A measure's declared decimal places: the ``decimals`` cell, or its unit's default."""
+    if not text:
+        return default
+    if not text.isdigit() or int(text) > MAX_DECIMALS:
+        problems.append(Problem(path, f"decimals '{text}' must be a whole number from 0 to "
+                                f"{MAX_DECIMALS}, or blank for the unit's default", row,
+                                "decimals"))
+        return default
+    return int(text)
 
 
 def load_areas(path: Path) -> dict[str, Area]:

@@ -87,6 +87,12 @@ def tidy_table(spec: TableSpec, registry: Registry) -> pd.DataFrame:
             except ValueError as err:
                 problems.append(Problem(path, str(err), row, header))
                 continue
+            if decimals > measure.decimals:
+                problems.append(Problem(path, f"'{text}' has {decimals} decimal places but "
+                                        f"{measure_id} declares {measure.decimals}, and every "
+                                        "output rounds to those: give it more in the "
+                                        "decimals column of measures.csv", row, header))
+                continue
             ident = (measure_id, breakdown or TOTAL, breakdown_value or TOTAL, area_code,
                      period.label)
             if ident in seen:

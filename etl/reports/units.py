@@ -8,36 +8,39 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Unit:
-    """How values of one unit are checked and shown."""
+    """How values of one unit are checked and shown. ``decimals``: the places a figure of
+    this unit is rounded to in every output, unless its measure declares its own."""
 
     name: str
     label: str
     minimum: float | None = 0.0
     maximum: float | None = None
     words: dict[str, float] = field(default_factory=dict)
+    decimals: int = 1
 
 
 UNITS: dict[str, Unit] = {
     u.name: u
     for u in [
-        Unit("count", "number"),
+        Unit("count", "number", decimals=0),
         Unit("percent", "%", 0.0, 100.0),
         Unit("percent_change", "% change", None, None),
         Unit("rate_per_1000", "per 1,000"),
         Unit("rate_per_10000", "per 10,000 children"),
         Unit("rate_per_100000", "per 100,000"),
         Unit("score_percent", "% score", 0.0, 100.0),
-        Unit("gbp", "£"),
-        Unit("days", "days"),
-        Unit("weeks", "weeks"),
+        Unit("gbp", "£", decimals=0),
+        Unit("days", "days", decimals=0),
+        Unit("weeks", "weeks", decimals=0),
         Unit("years", "years"),
-        Unit("ratio", "ratio"),
+        Unit("ratio", "ratio", decimals=2),
         Unit(
             "ofsted_grade",
             "Ofsted grade (1 outstanding – 4 inadequate)",
             1.0,
             4.0,
             {"outstanding": 1, "good": 2, "adequate": 3, "inadequate": 4},
+            decimals=0,
         ),
         Unit(
             "lscb_self_assessment",
@@ -45,8 +48,11 @@ UNITS: dict[str, Unit] = {
             1.0,
             3.0,
             {"good": 1, "satisfactory": 2, "poor": 3},
+            decimals=0,
         ),
-        Unit("yes_no", "yes (1) / no (0)", 0.0, 1.0, {"y": 1, "yes": 1, "n": 0, "no": 0}),
+        Unit("yes_no", "yes (1) / no (0)", 0.0, 1.0, {"y": 1, "yes": 1, "n": 0, "no": 0},
+             decimals=0),
+        Unit("decile", "decile (1 = the most deprived tenth)", 1.0, 10.0, decimals=0),
     ]
 }
 

@@ -56,14 +56,20 @@ def built(request, packs):
 
 @pytest.fixture(scope="module")
 def parquet_rows(processed):
-    """Every published row of every processed dataset, keyed as a chart's data rows are."""
+    """Every published row of every processed dataset, keyed as a chart's data rows are,
+    its value rounded to the places its measure declares (as every output rounds it)."""
+    from dashboard.words.format import rounded
+
+    places = processed.frame("measures").set_index("measure")["decimals"]
     keys = set()
     for path in processed.path.glob("*.parquet"):
         frame = pd.read_parquet(path)
         if not {"measure", "value", "period_end", "area_code"} <= set(frame.columns):
             continue
+        shown = [rounded(v, int(places.get(m, 1))) for v, m in
+                 zip(frame["value"], frame["measure"], strict=True)]
         keys |= set(zip(frame["measure"], frame["area_code"], frame["breakdown_value"],
-                        frame["period_end"].astype(str), frame["value"].round(9), strict=True))
+                        frame["period_end"].astype(str), shown, strict=True))
     return keys
 
 
@@ -187,7 +193,7 @@ def test_word_appendix_tables_are_the_chart_tables_and_the_parquet_values(built,
             if value is None or str(row.source).startswith("Derived from"):
                 continue
             assert (row.measure, row.area_code, row.breakdown_value, str(row.period_end),
-                    round(value, 9)) in parquet_rows
+                    value) in parquet_rows
 
 
 def test_slides_have_the_finding_the_image_the_source_and_the_table_in_notes(built):

@@ -66,6 +66,9 @@ def test_a_long_table_is_one_component():
             return pd.DataFrame({"Area": [f"LSOA {i}" for i in range(201)],
                                  "Value": range(201), "Source": "a release"})
 
+        def places(self):
+            return pd.Series([0] * 201)
+
     box = tables.data_table(Result(), "Small areas")
     assert box.className == "table-holder" and box.tabIndex == "0"  # scrolls on its own
     component = box.children
@@ -73,3 +76,13 @@ def test_a_long_table_is_one_component():
     parsed = _parse(component.children)
     assert parsed.tags.count("tr") == 202
     assert "Source" not in [c[2] for c in parsed.cells if c[0] == "th"]
+
+
+def test_values_show_their_declared_places():
+    """Each row to the places its measure declares: a whole count without decimals and
+    with separators, a rate to one place even when it is whole."""
+    table = pd.DataFrame({"Measure": ["Contacts", "Rate", "Rate"],
+                          "Value": [14248, 316.0, 326.0573572768695]})
+    cells = [c[2] for c in _parse(tables.markup(table, "t", [0, 1, 1])).cells
+             if c[1] == "num"]
+    assert cells == ["14,248", "316.0", "326.1"]

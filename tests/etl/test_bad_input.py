@@ -200,6 +200,39 @@ def test_a_broken_measure_registry(built, capsys):
                    "unknown polarity 'sideways'")
 
 
+def test_a_figure_printed_with_more_places_than_its_measure_declares(built, capsys):
+    """Every output rounds to the measure's declared places, so a published figure with
+    more places must not be rounded away: the registry must declare enough."""
+    raw, out, before = built
+    _edit(raw / TABLE, "Total number of incidents,,,258", "Total number of incidents,,,258.5")
+    _fails_cleanly(raw, out, before, capsys, str(raw / TABLE), "row 4", "'258.5' has 1 decimal",
+                   "racist_incidents declares 0")
+
+
+def test_declared_decimal_places_must_be_a_small_whole_number(built, capsys):
+    raw, out, before = built
+    _edit(raw / "measures.csv", ",count,neutral,racist_incidents,",
+          ",count,neutral,racist_incidents,1.5")
+    _fails_cleanly(raw, out, before, capsys, str(raw / "measures.csv"), "column 'decimals'",
+                   "decimals '1.5' must be a whole number from 0 to 6")
+
+
+def test_a_measure_may_declare_more_places_than_its_unit(built, capsys):
+    """Blank ``decimals`` is the unit's default (0 for a count); a figure may then be
+    published to the places the measure declares."""
+    raw, out, _before = built
+    _edit(raw / "measures.csv", "in the year.\",count,neutral,racist_incidents,",
+          "in the year.\",count,neutral,racist_incidents,1")
+    _edit(raw / TABLE, "Total number of incidents,,,258", "Total number of incidents,,,258.5")
+    assert _run(raw, out) == 0
+    import pandas as pd
+
+    measures = pd.read_parquet(out / "measures.parquet").set_index("measure")["decimals"]
+    assert measures["racist_incidents"] == 1
+    assert measures["schools"] == 0 and measures["school_pupils_bme_pct"] == 1
+    assert measures["workforce_bme_pct"] == 2
+
+
 def test_every_problem_is_listed_not_just_the_first(built, capsys):
     raw, out, before = built
     _edit(raw / TABLE, "Total number of incidents,,,258", "Total number of incidents,,,abc")

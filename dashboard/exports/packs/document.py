@@ -31,6 +31,7 @@ class PackChart:
     result: ChartResult
     table: pd.DataFrame
     png: bytes | None
+    places: list[int] = field(default_factory=list)  # each table row's declared places
 
     @property
     def heading(self) -> str:
@@ -92,7 +93,8 @@ def prepare(items: list[PackItem], *, authority: str | None = None,
             missing.append((chart, str(err)))
             continue
         png = to_image(result, "png") if images else None
-        drawn.append(PackChart(len(drawn) + 1, item, chart, result, table, png))
+        drawn.append(PackChart(len(drawn) + 1, item, chart, result, table, png,
+                               result.places().tolist()))
     if not drawn:
         raise PackError("none of these charts can be drawn right now: "
                         + "; ".join(f"{c.name}: {why}" for c, why in missing))
@@ -107,19 +109,24 @@ def prepare(items: list[PackItem], *, authority: str | None = None,
         produced=produced or dt.date.today(), charts=drawn, missing=missing, data_built=built)
 
 
-def value_text(value) -> str:
-    """A table value exactly as stored (no rounding), with thousands separators."""
+def value_text(value, places: int | None = None) -> str:
+    """A table value to its declared ``places`` (as stored when not given), with
+    thousands separators."""
     if fmt.is_missing(value):
         return ""
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if places is not None:
+            return fmt.figure(value, places)
         value = float(value)
         return f"{int(value):,}" if value.is_integer() else f"{value:,}"
     return str(value)
 
 
-def table_rows(table: pd.DataFrame) -> list[list[str]]:
-    return [[value_text(v) if column == "Value" else ("" if fmt.is_missing(v) else str(v))
-             for column, v in row.items()] for _, row in table.iterrows()]
+def table_rows(table: pd.DataFrame, places: list[int] | None = None) -> list[list[str]]:
+    """The table's cells as text, each value to its row's ``places`` when given."""
+    return [[value_text(v, None if not places else int(places[i])) if column == "Value"
+             else ("" if fmt.is_missing(v) else str(v)) for column, v in row.items()]
+            for i, (_, row) in enumerate(table.iterrows())]
 
 
 def _date_words(day: dt.date) -> str:

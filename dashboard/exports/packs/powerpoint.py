@@ -12,7 +12,7 @@ def notes_text(c: PackChart) -> str:
     lines = [c.heading, c.result.title, c.result.subtitle, f"Source: {c.result.source}",
              *[f"Note: {n}" for n in c.result.notes], "", "Data table",
              "\t".join(c.table.columns)]
-    lines += ["\t".join(row) for row in table_rows(c.table)]
+    lines += ["\t".join(row) for row in table_rows(c.table, c.places)]
     return "\n".join(lines)
 
 

@@ -119,7 +119,7 @@ WIDTHS_MM = {"Period": 24, "Area": 38, "Measure": 64, "Breakdown": 45, "Value": 
              "Unit": 30, "Status": 26, "Source": 14}  # 257 mm: A4 landscape less margins
 
 
-def _word_table(document, table: pd.DataFrame) -> None:
+def _word_table(document, table: pd.DataFrame, places: list[int] | None = None) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -128,7 +128,7 @@ def _word_table(document, table: pd.DataFrame) -> None:
     shown, sources = sources_key(table)
     if len(sources) == 1:
         _muted(document.add_paragraph(), f"Source of every figure: {sources[0]}", 9)
-    rows = table_rows(shown)
+    rows = table_rows(shown, places)
     columns = list(shown.columns)
     widths = [WIDTHS_MM.get(c, 24) for c in columns]
     scale = 257 / sum(widths)
@@ -217,13 +217,14 @@ def to_docx(pack: Pack) -> bytes:
     appendix = document.add_section(WD_SECTION.NEW_PAGE)
     _a4(appendix, landscape=True)
     document.add_heading("Appendix: the figures behind each chart", level=1)
-    document.add_paragraph("Values are exactly as published (or, where the source says "
-                           "'Derived', as calculated from published figures); a blank value "
-                           "has its reason in the Status column.")
+    document.add_paragraph("Values are as published (or, where the source says 'Derived', "
+                           "as calculated from published figures), rounded to the decimal "
+                           "places each measure declares; a blank value has its reason in "
+                           "the Status column.")
     for c in pack.charts:
         document.add_heading(f"Table {c.number}: {c.heading}", level=2)
         _muted(document.add_paragraph(), c.result.subtitle)
-        _word_table(document, c.table)
+        _word_table(document, c.table, c.places)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
