@@ -28,7 +28,9 @@ def names(env=None) -> frozenset[str]:
 
 def register(server: Flask, admins: frozenset[str] | None = None) -> None:
     server.extensions[EXTENSION] = names() if admins is None else admins
-    if server.extensions[EXTENSION] and auth.current().mode == "off":
+    with server.app_context():
+        sign_in = auth.current().mode
+    if server.extensions[EXTENSION] and sign_in == "off":
         log.warning("DASHBOARD_ADMINS is set but sign-in is off: nobody can sign in as "
                     "an administrator")
 

@@ -5,8 +5,9 @@ with the ids and properties that callback declared and values of the shapes it a
 stack trace; the callback does not run.
 
 A callback with an input whose shape nobody declared is only checked in part (a
-warning at start names it); an exception from such a request is answered 400 too. An
-exception from a request that passed the whole check is a bug: a 500, logged.
+warning at the first callback request names it); an exception from such a request is
+answered 400 too. An exception from a request that passed the whole check is a bug: a
+500, logged.
 """
 
 from __future__ import annotations
@@ -178,15 +179,18 @@ def _bad(problem: str) -> Response:
 def register(app: Dash) -> None:
     """Check callback requests before the callback (or the kept answers) are reached."""
     server: Flask = app.server
-    missing = undeclared(app.callback_map)
-    if missing:
-        log.warning("Callback inputs with no declared shape (checked only in part): %s",
-                    ", ".join(missing))
+    warned: list[bool] = []
 
     @server.before_request
     def _check_callback():
         if request.method != "POST" or request.path != PATH:
             return None
+        if not warned:  # Dash fills its callback map on the first request
+            warned.append(True)
+            missing = undeclared(app.callback_map)
+            if missing:
+                log.warning("Callback inputs with no declared shape (checked only in "
+                            "part): %s", ", ".join(missing))
         try:
             body = json.loads(request.get_data())
         except (ValueError, RecursionError):
