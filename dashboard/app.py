@@ -16,7 +16,16 @@ from dash import Dash, dcc, html
 
 from dashboard import charts, store
 from dashboard.ids import App, Page
-from dashboard.server import auth, callback_cache, health, plotlyjs, routes, security
+from dashboard.server import (
+    admins,
+    auth,
+    callback_cache,
+    health,
+    plotlyjs,
+    routes,
+    security,
+    strict,
+)
 from dashboard.ui.menu import menu_button, nav_list
 from dashboard.ui.text import LICENCE
 
@@ -120,7 +129,9 @@ def create_app() -> Dash:
     app.layout = _layout
     app.index_string = INDEX
     auth.register(app.server)
+    admins.register(app.server)
     security.register(app)
+    strict.register(app)  # before the kept answers: a malformed request reaches neither
     health.register(app.server)
     callback_cache.register(app.server)  # after sign-in, so a viewer's scope is known
     routes.register(app.server)

@@ -84,3 +84,7 @@ class App(StrEnum):
     PACK_COUNT = "pack-count"
     MENU = "menu-button"
     NAV = "nav-list"
+    # The ``type`` of pattern-matching ids used on every page.
+    CHOICE = "choice"  # a choice button: {"type", "control", "value"}
+    TABLE_OPEN = "table-open"  # "View as table" of a long table: {"type", "item"}
+    TABLE_SLOT = "table-slot"

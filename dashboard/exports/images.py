@@ -23,8 +23,9 @@ WARM_VIEWS_PER_CHART = 40  # views of each chart drawn into the cache at start-u
 _lock = threading.Lock()
 _server_started = False
 
+# Media types alone: Flask adds "; charset=utf-8" to text ones (CSV, SVG) when it sends them.
 MEDIA_TYPES = {
-    "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text type itself
+    "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "png": "image/png",
     "svg": "image/svg+xml",

@@ -31,11 +31,25 @@ from dashboard import store
 from dashboard.charts.pack import PAGE, Ids, latest_year
 from dashboard.exports import packs
 from dashboard.ids import App
-from dashboard.ui.components import page_header
+from dashboard.ui.accepts import (
+    MAX_CHOICE,
+    Integer,
+    ListOf,
+    Record,
+    Text,
+    accepts,
+    optional,
+)
+from dashboard.ui.components import MAX_ITEM_CODE, page_header
 from dashboard.ui.titles import page_title
 
 dash.register_page(__name__, path=PAGE.path, name=PAGE.title, title=page_title(PAGE),
                    order=PAGE.order)
+
+# The basket as the browser keeps it: ``[{"id": chart id, "state": {key: value}}, …]``.
+BASKET = optional(ListOf(Record({"id": Text(64), "state": optional(Record(
+    {}, others=Text(MAX_CHOICE)))}), packs.MAX_ITEMS))
+ACTIONS = ("up", "down", "remove", "clear")
 
 FORMAT_LABELS = (("docx", "Word document (.docx)"), ("pptx", "PowerPoint deck (.pptx)"),
                  ("pdf", "PDF document (.pdf)"))
@@ -173,6 +187,7 @@ def layout(**_query) -> html.Div:
 
 
 @callback(Output(App.PACK_COUNT, "children"), Input(App.PACK_BASKET, "data"))
+@accepts({App.PACK_BASKET: BASKET})
 def _count(raw):
     n = len(_basket(raw))
     return f" ({n})" if n else ""
@@ -182,6 +197,7 @@ def _count(raw):
           Output({"type": Ids.STATUS, "item": ALL}, "children"),
           Input({"type": Ids.ADD, "item": ALL}, "n_clicks"),
           State(App.PACK_BASKET, "data"), prevent_initial_call=True)
+@accepts({App.PACK_BASKET: BASKET}, ids={Ids.ADD: {"item": Text(MAX_ITEM_CODE)}})
 def _add(_clicks, raw):
     """An "Add to pack" button: append its chart and state, and confirm beside it."""
     trigger = ctx.triggered_id
@@ -210,6 +226,7 @@ def _add(_clicks, raw):
 
 
 @callback(Output(Ids.CONTENTS, "children"), Input(App.PACK_BASKET, "data"))
+@accepts({App.PACK_BASKET: BASKET})
 def _contents(raw):
     items = _basket(raw)
     if not items:
@@ -224,6 +241,8 @@ def _contents(raw):
 
 @callback(Output(Ids.DOWNLOADS, "children"), Input(App.PACK_BASKET, "data"),
           Input(Ids.TITLE, "value"), Input(Ids.PERIOD, "value"))
+@accepts({App.PACK_BASKET: BASKET, Ids.TITLE: optional(Text(packs.MAX_LABEL)),
+          Ids.PERIOD: optional(Text(packs.MAX_LABEL))})
 def _downloads(raw, title, period):
     items = _basket(raw)
     if not items:
@@ -242,6 +261,8 @@ def _downloads(raw, title, period):
           Output(Ids.ANNOUNCE, "children"), Output(Ids.FOCUS, "data"),
           Input({"type": Ids.ACTION, "action": ALL, "index": ALL}, "n_clicks"),
           State(App.PACK_BASKET, "data"), prevent_initial_call=True)
+@accepts({App.PACK_BASKET: BASKET},
+         ids={Ids.ACTION: {"action": Text(16, ACTIONS), "index": Integer(-1, packs.MAX_ITEMS)}})
 def _act(_clicks, raw):
     """Move up, Move down, Remove, Remove all: change the basket, say what happened, and
     keep the keyboard focus on the chart that moved (or where the removed one was)."""

@@ -27,13 +27,14 @@ wsgi_app = "dashboard.wsgi:server"
 
 
 def on_starting(server):
-    """Check the sign-in settings once, before any worker starts, and stop if incomplete
-    (for accounts this also makes the session database's tables, if missing)."""
-    from dashboard.server import auth
+    """Check the settings once, before any worker starts, and stop if incomplete (for
+    accounts this also makes the session database's tables, if missing)."""
+    from dashboard.server import auth, strict
 
     try:
         auth.settings()
-    except auth.ConfigError as err:
+        strict.max_request_bytes()
+    except (auth.ConfigError, strict.ConfigError) as err:
         raise SystemExit(f"Dashboard not started: {err}") from None
 
 

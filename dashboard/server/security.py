@@ -37,6 +37,7 @@ MESSAGES = {
     403: ("Sign in needed", "These figures are not published yet: sign in to see them."),
     404: ("Page not found", "There is no page at this address."),
     405: ("Not allowed", "That cannot be done at this address."),
+    413: ("Too large", "That request was too large to be read."),
     503: ("Not available", "The figures are not available right now. Please try again "
                            "later."),
 }

@@ -11,8 +11,10 @@ from dash.exceptions import PreventUpdate
 from dashboard import charts as registry
 from dashboard.charts import Chart, ChartResult
 from dashboard.charts.pack import Ids as PackIds
+from dashboard.ids import App
 from dashboard.store import files as store
 from dashboard.store.files import DataUnavailable
+from dashboard.ui.accepts import Text, accepts
 from dashboard.ui.tables import data_table
 
 GRAPH_CONFIG = {
@@ -22,6 +24,7 @@ GRAPH_CONFIG = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"],
 }
 DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel"), ("png", "PNG image"), ("svg", "SVG image"))
+MAX_ITEM_CODE = 2000  # characters in one chart's pack code (its id and choices)
 
 
 def card_id(chart_id: str) -> str:
@@ -124,14 +127,15 @@ def table_view(chart: Chart, state: dict, result: ChartResult) -> html.Details:
 
     code = encode_items([make_item(chart.id, state)])
     return html.Details([
-        html.Summary("View as table", id={"type": "table-open", "item": code}, n_clicks=0),
+        html.Summary("View as table", id={"type": App.TABLE_OPEN, "item": code}, n_clicks=0),
         html.Div(html.P("Loading the table…", className="note"),
-                 id={"type": "table-slot", "item": code}, **{"aria-live": "polite"}),
+                 id={"type": App.TABLE_SLOT, "item": code}, **{"aria-live": "polite"}),
     ], className="table-view")
 
 
-@callback(Output({"type": "table-slot", "item": MATCH}, "children"),
-          Input({"type": "table-open", "item": MATCH}, "n_clicks"), prevent_initial_call=True)
+@callback(Output({"type": App.TABLE_SLOT, "item": MATCH}, "children"),
+          Input({"type": App.TABLE_OPEN, "item": MATCH}, "n_clicks"), prevent_initial_call=True)
+@accepts(ids={App.TABLE_OPEN: {"item": Text(MAX_ITEM_CODE)}})
 def _fill_table(clicks):
     if not clicks:
         raise PreventUpdate
@@ -172,7 +176,7 @@ def radio(control_id: str, legend: str, options: list[tuple[str, str]], value: s
     return html.Fieldset([
         html.Legend(legend, id=legend_id),
         html.Div([
-            html.Button(label, id={"type": "choice", "control": control_id, "value": val},
+            html.Button(label, id={"type": App.CHOICE, "control": control_id, "value": val},
                         type="button", className="choice", n_clicks=0,
                         **{"aria-pressed": "true" if val == value else "false"})
             for val, label in options

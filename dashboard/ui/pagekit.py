@@ -13,9 +13,11 @@ from dashboard import charts as registry
 from dashboard import store
 from dashboard.charts import indicators, lead
 from dashboard.ids import App
+from dashboard.ui.accepts import MAX_CHOICE, ListOf, Record, Text, accepts
 from dashboard.ui.components import chart_card, message, page_header, radio, slot_id
 
 INDICATOR = "indicator"  # the state key of the official trend's indicator
+MAX_CHARTS = 200  # charts a page may show
 
 
 def state_id(page: str) -> str:
@@ -161,13 +163,17 @@ def interactive(page: str, controls: dict[str, str]) -> None:
     outputs = [Output(slot_id(c.id), "children") for c in affected]
     outputs += [Output(state_id(page), "data"),
                 Output(App.URL, "search", allow_duplicate=True)]
-    outputs += [Output({"type": "choice", "control": controls[k], "value": ALL},
+    outputs += [Output({"type": App.CHOICE, "control": controls[k], "value": ALL},
                        "aria-pressed") for k in keys]
-    inputs = [Input({"type": "choice", "control": controls[k], "value": ALL}, "n_clicks")
+    inputs = [Input({"type": App.CHOICE, "control": controls[k], "value": ALL}, "n_clicks")
               for k in keys]
 
     @callback(*outputs, *inputs, State(state_id(page), "data"), State(shown_id(page), "data"),
               prevent_initial_call=True)
+    @accepts({state_id(page): Record({k: Text(MAX_CHOICE) for k in keys},
+                                     others=Text(MAX_CHOICE)),
+              shown_id(page): ListOf(Text(64), MAX_CHARTS)},
+             ids={App.CHOICE: {"value": Text(MAX_CHOICE)}})
     def _update(*args):
         trigger = ctx.triggered_id
         if not trigger or not any(any(n or 0 for n in clicks) for clicks in args[:-2]):

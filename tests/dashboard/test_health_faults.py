@@ -1,5 +1,6 @@
 """/healthz, and processed files deleted or damaged while the app runs: the page that
-needs the file says so, every other page keeps working, and the health check names it."""
+needs the file says so, every other page keeps working, and the health check names it
+to this computer (these tests ask from it) while telling the public only "error"."""
 
 from __future__ import annotations
 
@@ -48,8 +49,11 @@ def repaired(folder, processed_for_app):
         shutil.copy2(processed_for_app.path / name, folder / name)
 
 
-def health(origin: str):
-    reply = Client(origin).get("/healthz")
+OUTSIDE = {"X-Forwarded-For": "203.0.113.7"}  # as a proxy passes on a visitor's request
+
+
+def health(origin: str, headers: dict | None = None):
+    reply = Client(origin).get("/healthz", headers)
     assert reply.headers["Content-Type"] == "application/json"
     assert reply.headers["Cache-Control"] == "no-store"
     return reply.status, reply.json()
@@ -138,3 +142,12 @@ def test_build_json_missing_is_unhealthy(live, folder):
     (folder / "build.json").unlink()
     status, body = health(live)
     assert status == 503 and "build.json" in body["error"]
+    assert health(live, OUTSIDE) == (503, {"status": "error"})
+
+
+def test_the_public_hear_only_up_or_down(live, folder):
+    assert health(live, OUTSIDE) == (200, {"status": "ok"})
+    (folder / "s47.parquet").unlink()
+    status, body = health(live, OUTSIDE)
+    assert (status, body) == (503, {"status": "error"}), "no dataset, count or error named"
+    assert health(live)[1]["datasets"]["s47"]["status"] == "error"
