@@ -2,7 +2,7 @@
 
 ``build`` does everything up to the write, in memory; ``run`` hands its result to
 ``etl.outputs.write_build``, which checks every frame against ``etl/schema.py`` and then
-writes them all atomically."""
+writes them all as a new version of the output folder, switched to in one step."""
 
 from __future__ import annotations
 
@@ -181,9 +181,10 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
 
 def run(raw: Path, out: Path, progress: Progress | None = None,
         external: Path | None = None) -> tuple[dict, pd.DataFrame]:
-    """Build from ``raw`` (and the releases in ``external``) and write to ``out``.
+    """Build from ``raw`` (and the releases in ``external``) and write it as the current
+    version of ``out`` (read it from ``etl.io.versions.current(out)``).
 
-    On any error nothing in ``out`` changes.
+    On any error nothing readers see in ``out`` changes.
     """
     result = build(raw, progress, external)
     return write_build(result, out), result.flags
