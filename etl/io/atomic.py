@@ -6,16 +6,19 @@ The steps (the layout is in ``etl.io.versions``):
 2. rename that folder to ``versions/<name>`` (one rename: the version appears whole);
 3. replace ``current`` with a link to it (one ``os.replace``: the switch);
 4. give each of its files its path from before versions, ``<name>`` → ``current/<name>``
-   (a link that replaces the old file, or the old link, in one step), remove the links
-   and files that the new build no longer has, and prune old versions.
+   (a link that replaces the old link in one step), remove the links that the new build no
+   longer has, and prune old versions.
 
 A kill before step 3 leaves ``current`` on the previous build (the next run removes the
 half-written folder); a kill after it leaves the new build current. Steps 2 to 4 hold the
-folder's lock, so two runs never prune each other's versions.
+folder's lock, so two runs never prune each other's versions. A folder in the layout
+before versions (every file directly in it) is first adopted as a version of its own, its
+files hard-linked, so that each path keeps giving the same build until the switch.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -23,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from etl.io import versions
-from etl.io.versions import CURRENT, LINK, PRUNING, STAGING, VERSIONS
+from etl.io.versions import CURRENT, LINK, PRUNING, STAGING, VERSIONS, current
 
 logger = logging.getLogger(__name__)
 
@@ -38,18 +41,58 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def remove_flat(out_dir: Path) -> None:
-    """Remove the output files of the layout before versions (``<name>.parquet``,
-    ``geo/…``, build.json, the report), now that ``current`` holds a whole build."""
+def _staging(out_dir: Path) -> Path:
+    staging = versions.temporary(out_dir / VERSIONS, STAGING)
+    staging.mkdir()  # with the umask's permissions, as the files (mkdtemp's are private)
+    return staging
+
+
+def _commit(out_dir: Path, staging: Path, name: str) -> Path:
+    """Rename a whole staged version into ``versions/``, switch to it, link its files."""
+    version = out_dir / VERSIONS / versions.unique_name(name)
+    os.rename(staging, version)
+    versions.fsync_dir(out_dir / VERSIONS)
+    versions.switch(out_dir, version)
+    link_files(out_dir, version)
+    return version
+
+
+def _flat_files(out_dir: Path) -> list[Path]:
+    """The output files of the layout before versions, relative to ``out_dir``."""
+    found = []
     for folder in (out_dir, out_dir / "geo"):
-        if not folder.is_dir() or folder.is_symlink():
-            continue
-        for old in folder.iterdir():
-            if old.is_file() and not old.is_symlink() and (
-                    old.suffix in FLAT_SUFFIXES or old.name in FLAT_FILES):
-                old.unlink()
-    if (out_dir / "geo").is_dir() and not any((out_dir / "geo").iterdir()):
-        (out_dir / "geo").rmdir()
+        if folder.is_dir() and not folder.is_symlink():
+            found += [p.relative_to(out_dir) for p in folder.iterdir()
+                      if p.is_file() and not p.is_symlink()
+                      and (p.suffix in FLAT_SUFFIXES or p.name in FLAT_FILES)]
+    return sorted(found)
+
+
+def adopt_flat(out_dir: Path) -> Path | None:
+    """Make a folder in the layout before versions the first version (its files hard-linked,
+    or copied where links cannot be made), each file's path then a link to the same bytes;
+    None when there is nothing to adopt."""
+    files = _flat_files(out_dir)
+    if (out_dir / CURRENT).exists() or Path("build.json") not in files:
+        return None
+    try:
+        built = json.loads((out_dir / "build.json").read_text(encoding="utf-8"))["built_at"]
+        stem = str(built).replace(":", "").replace("+0000", "Z")[:18]
+    except (OSError, ValueError, KeyError, TypeError):
+        stem = "before-versions"
+    staging = _staging(out_dir)
+    try:
+        for relative in files:
+            (staging / relative).parent.mkdir(exist_ok=True)
+            try:
+                os.link(out_dir / relative, staging / relative)
+            except OSError:
+                shutil.copy2(out_dir / relative, staging / relative)
+        version = _commit(out_dir, staging, stem)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # renamed unless a step failed
+    logger.info("adopted the files of %s as version %s", out_dir, version.name)
+    return version
 
 
 def link_files(out_dir: Path, version: Path) -> None:
@@ -70,10 +113,17 @@ def link_files(out_dir: Path, version: Path) -> None:
         os.replace(new, link)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-    for entry in out_dir.iterdir():
-        if entry.is_symlink() and entry.name not in names and \
-                os.readlink(entry).startswith(f"{CURRENT}/"):
+    flat = {p.parts[0] for p in _flat_files(out_dir)}
+    for entry in sorted(out_dir.iterdir()):
+        if entry.name in names or entry.name in KEPT:
+            continue
+        if (entry.is_symlink() and os.readlink(entry).startswith(f"{CURRENT}/")) or \
+                (entry.name in flat and entry.is_file()):
             entry.unlink()
+        elif entry.name in flat:  # geo/, from before versions
+            old = versions.temporary(out_dir, PRUNING)
+            os.rename(entry, old)
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def write_all(out_dir: Path, writers: dict[str, Callable[[Path], None]], name: str,
@@ -85,8 +135,7 @@ def write_all(out_dir: Path, writers: dict[str, Callable[[Path], None]], name: s
     the switch leaves ``current`` where it was."""
     (out_dir / VERSIONS).mkdir(parents=True, exist_ok=True)
     versions.remove_stale(out_dir)
-    staging = versions.temporary(out_dir / VERSIONS, STAGING)
-    staging.mkdir()  # with the umask's permissions, as the files (mkdtemp's are private)
+    staging = _staging(out_dir)
     try:
         folders = {staging}
         for relative, writer in writers.items():
@@ -98,12 +147,9 @@ def write_all(out_dir: Path, writers: dict[str, Callable[[Path], None]], name: s
         for folder in folders:
             versions.fsync_dir(folder)
         with versions.locked(out_dir):
-            version = out_dir / VERSIONS / versions.unique_name(name)
-            os.rename(staging, version)
-            versions.fsync_dir(out_dir / VERSIONS)
-            versions.switch(out_dir, version)
-            link_files(out_dir, version)
-            remove_flat(out_dir)
+            if adopt_flat(out_dir) is None and current(out_dir).is_dir():
+                link_files(out_dir, current(out_dir))  # what a killed run left undone
+            version = _commit(out_dir, staging, name)
             versions.prune(out_dir, keep)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # already renamed unless a step failed
