@@ -17,6 +17,7 @@ from etl.geo.authorities import from_lookup, load_authorities
 from etl.geo.authorities import lookup as authorities_lookup
 from etl.geo.districts import FILE as BOUNDARY_FILE
 from etl.geo.districts import import_boundaries
+from etl.io.versions import holder
 from etl.official.importer import Official, import_releases, release_files
 from etl.outputs import Build, write_build
 from etl.profile import UnknownAuthority, resolve
@@ -186,5 +187,10 @@ def run(raw: Path, out: Path, progress: Progress | None = None,
 
     On any error nothing readers see in ``out`` changes.
     """
+    held = holder(out)
+    if held is not None:  # a build is never changed once written: its folder is no output
+        raise ETLError([Problem(out, f"is one build of the processed folder {held}, which "
+                                "never changes once written: write to that folder instead "
+                                "(--out or SAFEGUARDING_PROCESSED_DIR)")])
     result = build(raw, progress, external)
     return write_build(result, out), result.flags

@@ -133,6 +133,8 @@ def write_all(out_dir: Path, writers: dict[str, Callable[[Path], None]], name: s
 
     Nothing readers see changes unless every writer succeeded: an error, or a kill, before
     the switch leaves ``current`` where it was."""
+    if versions.holder(out_dir) is not None:
+        raise ValueError(f"{out_dir} is a version of {versions.holder(out_dir)}: write there")
     (out_dir / VERSIONS).mkdir(parents=True, exist_ok=True)
     versions.remove_stale(out_dir)
     staging = _staging(out_dir)

@@ -57,6 +57,16 @@ def current(out: Path) -> Path:
     return Path(os.path.normpath(out / target))
 
 
+def holder(out: Path) -> Path | None:
+    """The processed folder that ``out`` is a version of (``<it>/current``, or
+    ``<it>/versions/<id>``), which the ETL must never write into; None for any other."""
+    resolved = out.resolve()
+    above = resolved.parent.parent
+    if resolved.parent.name == VERSIONS and (above / CURRENT).is_symlink():
+        return above
+    return None
+
+
 def all_versions(out: Path) -> list[Path]:
     """Every whole version under ``out/versions``, oldest name first (names start with the
     build's time)."""

@@ -20,9 +20,11 @@ from pathlib import Path
 import pytest
 
 from etl import config
+from etl.errors import ETLError
 from etl.io import versions
 from etl.io.atomic import write_all
 from etl.io.versions import current
+from etl.pipeline import run
 
 OLD = ["a.parquet", "b.parquet", "gone.parquet", "geo/lsoa_x.parquet",
        "validation_report.md"]
@@ -221,3 +223,14 @@ def test_the_number_of_versions_kept_is_a_setting(monkeypatch):
         monkeypatch.setenv("SAFEGUARDING_KEEP_VERSIONS", wrong)
         with pytest.raises(config.ConfigError, match="SAFEGUARDING_KEEP_VERSIONS"):
             config.settings()
+
+
+def test_the_etl_never_writes_into_a_version(tmp_path):
+    out = tmp_path / "processed"
+    write_all(out, writers(files_of("one", NEW)), "one", keep=1)
+    for inside in (out / "current", current(out)):
+        with pytest.raises(ETLError, match="never changes once written"):
+            run(config.settings().raw_dir, inside)
+        with pytest.raises(ValueError, match="is a version of"):
+            write_all(inside, writers(files_of("two", NEW)), "two", keep=1)
+    assert seen(out) == "one" and len(versions.all_versions(out)) == 1
