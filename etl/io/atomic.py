@@ -91,7 +91,7 @@ def adopt_flat(out_dir: Path) -> Path | None:
         version = _commit(out_dir, staging, stem)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # renamed unless a step failed
-    logger.info("adopted the files of %s as version %s", out_dir, version.name)
+    logger.debug("adopted the files of %s as version %s", out_dir, version.name)
     return version
 
 

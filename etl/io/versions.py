@@ -117,7 +117,7 @@ def remove_stale(out: Path) -> None:
                 continue
             pid = entry.name[len(prefix):].split("-", 1)[0]
             if pid.isdigit() and not _alive(int(pid)):
-                logger.info("removing %s, left by a run that was stopped", entry)
+                logger.debug("removing %s, left by a run that was stopped", entry)
                 _remove(entry)
 
 
@@ -151,7 +151,7 @@ def switch(out: Path, version: Path) -> None:
     os.symlink(os.path.relpath(version, out), pointer)
     os.replace(pointer, link)
     fsync_dir(out)
-    logger.info("%s now points at %s", link, version.name)
+    logger.debug("%s now points at %s", link, version.name)
 
 
 def prune(out: Path, keep: int) -> list[Path]:
@@ -165,5 +165,5 @@ def prune(out: Path, keep: int) -> list[Path]:
         away = temporary(out / VERSIONS, PRUNING)
         os.rename(old, away)
         shutil.rmtree(away, ignore_errors=True)
-        logger.info("pruned version %s", old.name)
+        logger.debug("pruned version %s", old.name)
     return gone
