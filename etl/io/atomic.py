@@ -42,6 +42,7 @@ def _fsync(path: Path) -> None:
 
 
 def _staging(out_dir: Path) -> Path:
+    (out_dir / VERSIONS).mkdir(parents=True, exist_ok=True)
     staging = versions.temporary(out_dir / VERSIONS, STAGING)
     staging.mkdir()  # with the umask's permissions, as the files (mkdtemp's are private)
     return staging
