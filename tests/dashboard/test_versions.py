@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import threading
+import time
 
 import flask
 import pandas as pd
@@ -104,18 +105,27 @@ def test_a_version_pruned_while_in_use_is_replaced_by_the_current_one(processed,
 
 def test_the_server_keeps_serving_through_switches_and_pruning(processed, root):
     """Four switches (each pruning all but the version before it) while one client asks
-    for an export and the health check in turn: every reply is whole and from one
-    version, versions only move forward, and the last one is served at the end."""
-    replies = threading.Semaphore(0)
+    for an export and the health check in turn, each switch once two replies have come
+    since the last: every reply is whole and from one version, none begun after a switch
+    comes from an older version, and every version is served."""
+    changed = threading.Condition()
+    replies: list[tuple[float, int]] = []  # when each export was asked for, its version
+    switched = {1: 0.0}  # version → when the switch to it was done
     problems: list[BaseException] = []
     done = threading.Event()
+
+    def since(k: int) -> int:
+        return sum(asked > switched[k] for asked, _ in replies)
 
     def switch() -> None:
         try:
             for k in range(2, 6):
-                for _ in range(2):  # two replies between switches, however slow they are
-                    assert replies.acquire(timeout=120), "no reply for two minutes"
+                with changed:
+                    assert changed.wait_for(lambda k=k: since(k - 1) >= 2, timeout=120), (
+                        "no reply for two minutes")
                 make(processed, root, k, keep=1)
+                with changed:
+                    switched[k] = time.monotonic()
         except BaseException as err:  # reported by the test below
             problems.append(err)
         finally:
@@ -123,22 +133,26 @@ def test_the_server_keeps_serving_through_switches_and_pruning(processed, root):
 
     with live_server(root) as origin:
         client = Client(origin)
-        seen = [marks(client.get(EXPORT).text)]
-        assert seen == [{1}]
         thread = threading.Thread(target=switch)
         thread.start()
         while not done.is_set():
+            asked = time.monotonic()
             export = client.get(EXPORT)
             assert export.status == 200, export.text[:300]
-            assert len(marks(export.text)) == 1, f"one reply mixed versions: {export.text}"
-            seen.append(marks(export.text))
+            found = marks(export.text)
+            assert len(found) == 1, f"one reply mixed versions {found}: {export.text[:300]}"
+            with changed:
+                replies.append((asked, found.pop()))
+                changed.notify_all()
             health = client.get("/healthz")
             assert health.status == 200, health.text[:300]
-            replies.release()
         thread.join(timeout=60)
         assert not problems, problems
-        order = [next(iter(s)) for s in seen]
-        assert order == sorted(order), f"a later reply came from an older version: {order}"
+        for asked, k in replies:
+            newest = max(j for j, at in switched.items() if at < asked)
+            assert k >= newest, f"asked after the switch to {newest}, answered from {k}"
+        order = [k for _, k in replies]
+        assert order == sorted(order) and {1, 2, 3, 4} <= set(order) <= {1, 2, 3, 4, 5}, order
         assert marks(client.get(EXPORT).text) == {5}
         assert client.get("/healthz").status == 200
     assert [v.name[:10] for v in versions.all_versions(root)] == ["2030-01-04", "2030-01-05"]
