@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-BUILD  := data/processed/build.json
+BUILD  := data/processed/current/build.json
 RAW    := $(shell find data/raw -type f \( -name '*.csv' -o -name '*.toml' \) 2>/dev/null)
 ETL_PY := $(shell find etl -name '*.py' 2>/dev/null)
 PORT   ?= 8050
@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-# Rebuild the processed data only when a raw table or the ETL has changed.
+# Rebuild the processed data only when a raw table or the ETL has changed (BUILD is the
+# current version's build.json: etl/io/versions.py).
 $(BUILD): $(STAMP) $(RAW) $(ETL_PY)
 	$(BIN)/safeguarding etl
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from etl import config, log
 from etl.errors import ContractError, ETLError
+from etl.io.versions import current
 from etl.pipeline import run
 
 logger = logging.getLogger(__name__)
@@ -54,13 +55,15 @@ def main(argv: list[str] | None = None, prog: str = "safeguarding etl") -> int:
             logger.error("  - %s", problem)
         return 1
     seconds = time.perf_counter() - started
+    version = current(out)
     for note in summary["notes"]:
         logger.warning("%s", note)
     log.result(logger, f"Wrote {summary['figures']:,} figures in {len(summary['datasets'])} "
-                       f"datasets to {out} in {seconds:.2f} s.")
+                       f"datasets to {out / 'current'} (version {version.name}) in "
+                       f"{seconds:.2f} s.")
     if len(flags):
         log.result(logger, f"Validation: {len(flags)} flag(s) where published figures "
-                           f"disagree (see {out / 'validation_report.md'}):")
+                           f"disagree (see {version / 'validation_report.md'}):")
         for message in flags["message"]:
             log.result(logger, f"  - {message}")
     else:

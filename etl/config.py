@@ -2,7 +2,9 @@
 
 ``settings()`` gives a frozen ``Settings``. Paths are anchored to this file and each can be
 overridden by an environment variable; the authority comes from
-``SAFEGUARDING_AUTHORITY`` or, by default, from ``data/raw/settings.toml``. The object is
+``SAFEGUARDING_AUTHORITY`` or, by default, from ``data/raw/settings.toml``;
+``SAFEGUARDING_KEEP_VERSIONS`` is how many builds before the current one the processed
+folder keeps (default 2; see ``etl.io.versions``). The object is
 made once for each set of these variables, so a test (or a notebook) that changes one
 gets a new object and everything else reads the same one.
 """
@@ -18,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = "settings.toml"
 ENVIRONMENT = ("SAFEGUARDING_RAW_DIR", "SAFEGUARDING_PROCESSED_DIR", "SAFEGUARDING_EXTERNAL_DIR",
-               "SAFEGUARDING_LOCAL_DIR", "SAFEGUARDING_AUTHORITY")
+               "SAFEGUARDING_LOCAL_DIR", "SAFEGUARDING_AUTHORITY", "SAFEGUARDING_KEEP_VERSIONS")
+KEEP_VERSIONS = 2  # builds kept besides the current one, unless the variable says otherwise
 
 
 class ConfigError(ValueError):
@@ -33,6 +36,7 @@ class Settings:
     local_dir: Path  # small-area extracts from the case management system: personal data
     authority: str  # ONS code of the authority the dashboard is about
     authority_from: str  # where that code was set: the variable or the settings file
+    keep_versions: int = KEEP_VERSIONS  # older builds kept in processed_dir/versions
 
     @property
     def settings_file(self) -> Path:
@@ -54,9 +58,21 @@ def read_settings_file(path: Path) -> dict:
         raise ConfigError(f"{path}: not valid TOML ({err})") from None
 
 
+def _count(value: str | None, default: int, name: str) -> int:
+    if not (value or "").strip():
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ConfigError(f"{name}={value!r}: expected a whole number, 0 or more")
+    return number
+
+
 @lru_cache(maxsize=32)
 def _settings(values: tuple[str | None, ...]) -> Settings:
-    raw, processed, external, local, authority = values
+    raw, processed, external, local, authority, keep = values
     raw_dir = _path(raw, ROOT / "data" / "raw")
     where = "SAFEGUARDING_AUTHORITY"
     if not (authority or "").strip():
@@ -69,7 +85,8 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
                     processed_dir=_path(processed, ROOT / "data" / "processed"),
                     external_dir=_path(external, ROOT / "data" / "external"),
                     local_dir=_path(local, ROOT / "data" / "local"),
-                    authority=authority.strip().upper(), authority_from=where)
+                    authority=authority.strip().upper(), authority_from=where,
+                    keep_versions=_count(keep, KEEP_VERSIONS, "SAFEGUARDING_KEEP_VERSIONS"))
 
 
 def settings() -> Settings:

@@ -1,10 +1,12 @@
 """The write step: every output of a build checked against the contract, then written.
 
 ``write_build`` validates each frame against its schema in ``etl/schema.py`` first
-(``check_outputs``), then writes every file through ``etl.io.atomic.write_all``, so that
-a frame that breaks the contract, or a run that fails or is killed half-way, leaves the
-previous output folder as it was. A broken frame gives a ``ContractError`` whose problems
-name the file, the row (its position in the frame, from 0) and the column.
+(``check_outputs``), then writes every file through ``etl.io.atomic.write_all`` as a new
+version of the output folder (``versions/<built_at>-<random>/``) and switches its
+``current`` link to it, so that a frame that breaks the contract, or a run that fails or
+is killed half-way, leaves readers with the previous build. A broken frame gives a
+``ContractError`` whose problems name the file, the row (its position in the frame, from 0)
+and the column.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import pyarrow.parquet as pq
 from pandera.errors import SchemaErrors
 from pandera.pandas import DataFrameSchema
 
-from etl import schema
+from etl import config, schema
 from etl.errors import ContractError, Problem
 from etl.geo.lsoa import geoparquet
 from etl.io.atomic import write_all
@@ -69,12 +71,14 @@ def frames_of(result: Build) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def write_build(result: Build, out: Path) -> dict:
-    """Check every output against ``etl/schema.py``, then write them all atomically; return
-    the build summary written to build.json. A frame that breaks the contract raises
-    ``ContractError`` and nothing in ``out`` changes."""
+def write_build(result: Build, out: Path, keep: int | None = None) -> dict:
+    """Check every output against ``etl/schema.py``, then write them all as a new version
+    of ``out`` and make it current, keeping ``keep`` older versions (default: the
+    settings'); return the build summary written to build.json. A frame that breaks the
+    contract raises ``ContractError`` and nothing in ``out`` changes."""
+    now = datetime.now(UTC)
     summary = {
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "built_at": now.isoformat(timespec="seconds"),
         "datasets": {name: len(frame) for name, frame in sorted(result.datasets.items())},
         "figures": int(sum(len(f) for f in result.datasets.values())),
         "measures": len(result.measures),
@@ -95,7 +99,8 @@ def write_build(result: Build, out: Path) -> dict:
     writers["validation_report.md"] = lambda p: p.write_text(report, encoding="utf-8")
     writers["build.json"] = lambda p: p.write_text(json.dumps(summary, indent=2) + "\n",
                                                    encoding="utf-8")
-    write_all(out, writers)
+    write_all(out, writers, now.strftime("%Y-%m-%dT%H%M%SZ"),
+              config.settings().keep_versions if keep is None else keep)
     return summary
 
 

@@ -2,7 +2,7 @@
 
 ``build`` does everything up to the write, in memory; ``run`` hands its result to
 ``etl.outputs.write_build``, which checks every frame against ``etl/schema.py`` and then
-writes them all atomically."""
+writes them all as a new version of the output folder, switched to in one step."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from etl.geo.authorities import from_lookup, load_authorities
 from etl.geo.authorities import lookup as authorities_lookup
 from etl.geo.districts import FILE as BOUNDARY_FILE
 from etl.geo.districts import import_boundaries
+from etl.io.versions import holder
 from etl.official.importer import Official, import_releases, release_files
 from etl.outputs import Build, write_build
 from etl.profile import UnknownAuthority, resolve
@@ -181,9 +182,15 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
 
 def run(raw: Path, out: Path, progress: Progress | None = None,
         external: Path | None = None) -> tuple[dict, pd.DataFrame]:
-    """Build from ``raw`` (and the releases in ``external``) and write to ``out``.
+    """Build from ``raw`` (and the releases in ``external``) and write it as the current
+    version of ``out`` (read it from ``etl.io.versions.current(out)``).
 
-    On any error nothing in ``out`` changes.
+    On any error nothing readers see in ``out`` changes.
     """
+    held = holder(out)
+    if held is not None:  # a build is never changed once written: its folder is no output
+        raise ETLError([Problem(out, f"is one build of the processed folder {held}, which "
+                                "never changes once written: write to that folder instead "
+                                "(--out or SAFEGUARDING_PROCESSED_DIR)")])
     result = build(raw, progress, external)
     return write_build(result, out), result.flags

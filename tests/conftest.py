@@ -37,8 +37,13 @@ def pytest_report_header(config) -> str:
 class Processed:
     """Read access to one ETL output folder, for asserting published figures."""
 
-    path: Path
+    root: Path  # the output folder: versions/ and the current link (etl.io.versions)
     external: Path | None = None  # the external folder the build read
+
+    @property
+    def path(self) -> Path:
+        """The current version's files (``<root>/current``: nothing switches it here)."""
+        return self.root / "current"
 
     def frame(self, dataset: str) -> pd.DataFrame:
         return pd.read_parquet(self.path / f"{dataset}.parquet")

@@ -1,15 +1,32 @@
-"""Processed files: Parquet read once and cached until the file changes, and build.json."""
+"""Processed files: Parquet read once and cached until the file changes, and build.json.
+
+Every file comes from one version of the processed data (``etl.io.versions``): the one
+``current`` pointed at when a web request first read something (kept in ``flask.g``), or
+when a ``pinned()`` block began; elsewhere, the current one at each call. A version pruned
+after it was resolved is replaced by the new current one, once. Caches are keyed by path,
+so by version.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 from flask import g, has_request_context
 
 from etl import config
+from etl.io.versions import current
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+_pinned: ContextVar[Path | None] = ContextVar("processed_version", default=None)
 
 
 class DataUnavailable(Exception):
@@ -24,8 +41,58 @@ class Restricted(DataUnavailable):
         self.dataset = name
 
 
-def _path(name: str) -> Path:
-    return config.settings().processed_dir / name
+def folder() -> Path:
+    """The folder of the version this task reads (see the module's docstring)."""
+    held = _pinned.get()
+    if held is not None:
+        return held
+    if not has_request_context():
+        return current(config.settings().processed_dir)
+    if "processed_version" not in g:
+        g.processed_version = current(config.settings().processed_dir)
+    return g.processed_version
+
+
+@contextmanager
+def pinned() -> Iterator[Path]:
+    """Read one version throughout the block, outside web requests (a pack built in the
+    background, say); gives its folder. Each thread or task pins its own."""
+    token = _pinned.set(folder())
+    try:
+        yield folder()
+    finally:
+        _pinned.reset(token)
+
+
+def _moved_on(held: Path) -> Path | None:
+    """The current version, now held instead, if ``held`` was pruned since it was resolved."""
+    fresh = current(config.settings().processed_dir)
+    if held.is_dir() or fresh == held:
+        return None
+    logger.warning("processed data %s was removed while in use; reading %s", held, fresh)
+    if _pinned.get() is not None:
+        _pinned.set(fresh)
+    elif has_request_context():
+        g.processed_version = fresh
+    return fresh
+
+
+def _load(name: str, read: Callable[[Path], T]) -> T:
+    """``read`` the file ``name`` of this task's version, resolving the version again once
+    when it was pruned meanwhile."""
+    held = folder()
+    try:
+        return read(held / name)
+    except DataUnavailable:
+        fresh = _moved_on(held)
+        if fresh is None:
+            raise
+        return read(fresh / name)
+
+
+def path(name: str) -> Path:
+    """Where a processed file (``authorities.parquet``, ``geo/…``) is, in this task's version."""
+    return folder() / name
 
 
 @lru_cache(maxsize=64)
@@ -39,9 +106,9 @@ def _read(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
 def version() -> tuple:
     """A token that changes whenever any processed file is rebuilt, removed or replaced,
     and differs between viewers who may see different datasets (a cache key for pages)."""
-    folder = config.settings().processed_dir
+    base = folder()
     try:
-        entries = sorted(folder.iterdir())
+        entries = sorted(base.iterdir())
     except FileNotFoundError:
         return ()
     out = []
@@ -56,7 +123,7 @@ def version() -> tuple:
         scope = hidden()
     except DataUnavailable:
         scope = None
-    return (str(folder), config.settings().authority, scope, *out)
+    return (str(base), config.settings().authority, scope, *out)
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -76,14 +143,12 @@ def frame(name: str) -> pd.DataFrame:
     """A processed table by name (``cp_plans``, ``measures`` …). Do not modify the result."""
     if name in hidden():
         raise Restricted(name)
-    path = _path(f"{name}.parquet")
-    return _read(str(path), _stamp(path))
+    return _load(f"{name}.parquet", lambda p: _read(str(p), _stamp(p)))
 
 
 def check(name: str) -> int:
     """Rows in a processed file, read whoever is asking (for the health check)."""
-    path = _path(f"{name}.parquet")
-    return len(_read(str(path), _stamp(path)))
+    return len(_load(f"{name}.parquet", lambda p: _read(str(p), _stamp(p))))
 
 
 @lru_cache(maxsize=8)
@@ -96,11 +161,12 @@ def restricted() -> frozenset[str]:
 
     Raises ``DataUnavailable`` when build.json cannot be read, so that nothing restricted
     is shown by mistake."""
-    path = _path("build.json")
-    try:
-        return _restricted(str(path), _stamp(path))
-    except (OSError, ValueError, AttributeError) as err:
-        raise DataUnavailable("build.json is missing or unreadable") from err
+    def read(path: Path) -> frozenset[str]:
+        try:
+            return _restricted(str(path), _stamp(path))
+        except (OSError, ValueError, AttributeError) as err:
+            raise DataUnavailable("build.json is missing or unreadable") from err
+    return _load("build.json", read)
 
 
 def hidden() -> frozenset[str]:
@@ -145,8 +211,9 @@ def flags() -> pd.DataFrame:
 
 
 def build_info() -> dict:
-    path = _path("build.json")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise DataUnavailable("build.json is missing or unreadable") from err
+    def read(path: Path) -> dict:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise DataUnavailable("build.json is missing or unreadable") from err
+    return _load("build.json", read)

@@ -48,7 +48,7 @@ def profile() -> Profile:
     """The configured authority's profile; ``UnknownAuthority`` (with how to find the right
     code) when the data does not know it."""
     settings = config.settings()
-    path = settings.processed_dir / "authorities.parquet"
+    path = files.path("authorities.parquet")
     try:
         stamp = path.stat().st_mtime_ns
     except FileNotFoundError:

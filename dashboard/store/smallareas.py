@@ -19,7 +19,6 @@ import pandas as pd
 from dashboard.store import files as data
 from dashboard.store.files import DataUnavailable
 from dashboard.store.profile import profile
-from etl import config
 
 MEASURES = {  # page choice → measure id (its rate is the id + "_rate")
     "cp": "sa_cp_plans_started",
@@ -64,7 +63,7 @@ def district_year() -> str | None:
 
 
 def _geo_path(level: str, code: str) -> Path:
-    return config.settings().processed_dir / "geo" / f"{level}_{code}.parquet"
+    return data.path(f"geo/{level}_{code}.parquet")
 
 
 @lru_cache(maxsize=8)

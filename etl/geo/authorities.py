@@ -20,6 +20,7 @@ import pandas as pd
 
 from etl.errors import ETLError, Problem
 from etl.io.strict_csv import read_table
+from etl.io.versions import current
 from etl.schema import AUTHORITY_COLUMNS
 
 FILE = "authorities.csv"
@@ -164,7 +165,7 @@ def find(code: str, raw: Path, processed: Path) -> Authority:
     listed = load_authorities(raw)
     if code in listed:
         return listed[code]
-    path = processed / "authorities.parquet"
+    path = current(processed) / "authorities.parquet"
     found = from_lookup(code, pd.read_parquet(path)) if path.is_file() else None
     if found is None:
         raise ETLError([Problem(raw / FILE, f"{code} is neither in {FILE} nor in the "

@@ -18,7 +18,7 @@ expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 def processed_for_app(processed):
     """Point the app at the session's freshly built processed data."""
     old = os.environ.get("SAFEGUARDING_PROCESSED_DIR")
-    os.environ["SAFEGUARDING_PROCESSED_DIR"] = str(processed.path)
+    os.environ["SAFEGUARDING_PROCESSED_DIR"] = str(processed.root)
     yield processed
     if old is None:
         os.environ.pop("SAFEGUARDING_PROCESSED_DIR", None)
@@ -47,7 +47,7 @@ def server(processed_for_app):
     """The dashboard served on a free localhost port, one per test module."""
     from .browser import live_server
 
-    with live_server(processed_for_app.path) as origin:
+    with live_server(processed_for_app.root) as origin:
         yield origin
 
 

@@ -1,31 +1,26 @@
-"""The ETL killed midway (SIGKILL: no clean-up runs) leaves the previous build as it was.
+"""The real ETL killed midway (SIGKILL: no clean-up runs) leaves readers with one whole build.
 
-Each test starts ``python -m etl`` as a separate process writing to a folder that
-holds a good build of *other* figures (one raw figure differs), kills it at some
-moment, and checks that:
+Each kill starts ``python -m etl`` as a separate process writing to a copy of a folder
+whose current version is a good build of *other* figures (one dataset differs), kills it
+at some moment, and checks what a reader sees: the version ``current`` gives, and every
+file's path from before versions (``<folder>/<name>``). Before the switch that is the
+previous build byte for byte; after it, the whole new build. The next run then succeeds,
+removes what the killed runs left and writes what a clean run writes.
 
-- the previous build is byte-for-byte intact (staging folders aside) and readable;
-- the next run succeeds, removes the staging folders that killed runs left behind,
-  and writes exactly what a clean run writes.
+Moments: just after the first progress line; a seeded random moment up to a second after
+the last progress line; while the new version's folder is being written; and, through a
+small wrapper that kills the process from inside ``os.replace``, just before and just after
+``current`` is switched. Every single step of the writing and switching is killed in
+``tests/etl/test_versions.py``, with small files; this file shows the real ETL behind it.
 
-Moments: just after the first progress line; seeded random moments up to a second
-after the last progress line (the checks take longer than that); while the staging
-folder is being written; and, through a small wrapper that kills the process from
-inside ``os.replace``, just before the first file is moved into place and halfway
-through the moves. Moving files into place is one rename per file, so a kill in the
-middle of those renames leaves some new files beside old ones: each file is whole
-(never torn), and the next run puts everything right. That window lasts about a
-millisecond; the last test shows what it can leave.
-
-The official releases (``dfe/``) are read in place through a symlink; the boundary
-and small-area files are left out, so that each run takes a few seconds.
+The official releases (``dfe/``) are read in place through a symlink; the boundary and
+small-area files are left out, so that each run takes a few seconds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
 import shutil
 import signal
@@ -35,28 +30,32 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
 from etl import config
+from etl.io import versions
+from etl.io.atomic import write_all
+from etl.io.versions import current
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLE = Path("reports/dudley_cs_equality_2010_11/racist_incidents_table2.csv")
+CHANGED = "racist_incidents.parquet"  # the dataset whose figures differ between the builds
 STAMPED = {"build.json", "validation_report.md"}  # carry the time of the build
 
-# Runs the ETL, killing itself (SIGKILL) just before the n-th file (from 0) is moved
-# out of the staging folder into place.
-KILL_IN_COMMIT = """
+# Runs the ETL, killing itself (SIGKILL) inside the os.replace that switches ``current``:
+# before it ("before") or just after it ("after").
+KILL_AT_SWITCH = """
 import os, runpy, signal, sys
-left = int(sys.argv.pop(1))
+when = sys.argv.pop(1)
 real_replace = os.replace
 def replace(src, dst, *args, **kwargs):
-    global left
-    if ".staging-" in str(src):
-        if left == 0:
-            os.kill(os.getpid(), signal.SIGKILL)
-        left -= 1
-    return real_replace(src, dst, *args, **kwargs)
+    switching = os.path.basename(dst) == "current"
+    if switching and when == "before":
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_replace(src, dst, *args, **kwargs)
+    if switching and when == "after":
+        os.kill(os.getpid(), signal.SIGKILL)
 os.replace = replace
 sys.argv[0] = "etl"
 runpy.run_module("etl", run_name="__main__", alter_sys=True)
@@ -64,47 +63,49 @@ runpy.run_module("etl", run_name="__main__", alter_sys=True)
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` but the staging folders: its SHA-256."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.relative_to(folder).parts[0].startswith(".staging-")}
-
-
-def _staging(folder: Path) -> list[Path]:
-    return sorted(folder.glob(".staging-*"))
+    """Every file under ``folder``: its SHA-256."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @dataclass
 class Builds:
-    raw: Path  # the raw data the killed runs read
+    raw: Path
     external: Path
-    old: Path  # a good build of slightly different raw data: what must survive
+    old: Path  # a processed folder whose current version is a good build of other figures
     old_files: dict[str, str]
     new_files: dict[str, str]  # what a clean run of ``raw`` writes
     progress: list[float]  # seconds from start to each progress line of a clean run
 
     def command(self, out: Path, *prefix: str) -> list[str]:
-        return [sys.executable, *prefix, "--raw", str(self.raw), "--out", str(out),
-                "--external", str(self.external)]
+        return [sys.executable, *(prefix or ("-m", "etl")), "--raw", str(self.raw),
+                "--out", str(out), "--external", str(self.external)]
 
     def start(self, out: Path, *prefix: str) -> subprocess.Popen:
-        return subprocess.Popen(self.command(out, *(prefix or ("-m", "etl"))), cwd=ROOT,
+        return subprocess.Popen(self.command(out, *prefix), cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
     def previous(self, tmp_path: Path) -> Path:
         out = tmp_path / "processed"
-        shutil.copytree(self.old, out)
-        assert _snapshot(out) == self.old_files
+        shutil.copytree(self.old, out, symlinks=True)
+        self.sees_old(out, "at the start")
         return out
 
+    def sees_old(self, out: Path, when: str) -> None:
+        assert _snapshot(current(out)) == self.old_files, f"killed {when}: the build changed"
+        _readable(out)
 
-def _run(builds: Builds, raw: Path, out: Path) -> list[float]:
+    def sees_new(self, out: Path) -> None:
+        files = _snapshot(current(out))
+        assert files.keys() == self.new_files.keys()
+        assert {k for k in files if files[k] != self.new_files[k]} <= STAMPED
+        _readable(out)
+
+
+def _run(builds: Builds, out: Path) -> list[float]:
     """A whole run to the end; the seconds at which each progress line came."""
-    command = builds.command(out, "-m", "etl")
-    command[command.index("--raw") + 1] = str(raw)
     started = time.monotonic()
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = builds.start(out)
     times, lines = [], []
     for line in proc.stderr:
         lines.append(line)
@@ -112,6 +113,26 @@ def _run(builds: Builds, raw: Path, out: Path) -> list[float]:
             times.append(time.monotonic() - started)
     assert proc.wait(timeout=300) == 0, "".join(lines)
     return times
+
+
+def _bytes(data: bytes):
+    return lambda path: path.write_bytes(data)
+
+
+def _other_build(new: Path, old: Path) -> None:
+    """A good build of other figures, as a version of ``old``: the new build's files, one
+    dataset's figures changed and an earlier time in build.json."""
+    files = {p.relative_to(new).as_posix(): p.read_bytes() for p in new.rglob("*")
+             if p.is_file()}
+    frame = pd.read_parquet(new / CHANGED)
+    frame["value"] = frame["value"] + 1
+    summary = json.loads(files["build.json"])
+    summary["built_at"] = "2000-01-01T00:00:00+00:00"
+    writers = {name: _bytes(data) for name, data in files.items()
+               if name not in (CHANGED, "build.json")}
+    writers[CHANGED] = lambda path: frame.to_parquet(path, index=False)
+    writers["build.json"] = lambda path: path.write_text(json.dumps(summary, indent=2))
+    write_all(old, writers, "2000-01-01T000000Z", keep=2)
 
 
 @pytest.fixture(scope="module")
@@ -123,37 +144,32 @@ def builds(tmp_path_factory) -> Builds:
     external = root / "external"
     external.mkdir()
     (external / "dfe").symlink_to(dfe, target_is_directory=True)
-    raw, other = root / "raw", root / "raw_other"
+    raw = root / "raw"
     shutil.copytree(config.settings().raw_dir, raw)
-    shutil.copytree(config.settings().raw_dir, other)
-    text = (other / TABLE).read_text(encoding="utf-8")
-    assert "Total number of incidents,,,258," in text
-    (other / TABLE).write_text(text.replace("Total number of incidents,,,258,",
-                                            "Total number of incidents,,,259,"),
-                               encoding="utf-8")
     builds = Builds(raw, external, root / "old", {}, {}, [])
-    _run(builds, other, builds.old)
-    builds.progress = _run(builds, raw, root / "new")
-    builds.old_files, builds.new_files = _snapshot(builds.old), _snapshot(root / "new")
+    builds.progress = _run(builds, root / "new")
+    _other_build(current(root / "new"), builds.old)
+    builds.old_files, builds.new_files = (_snapshot(current(builds.old)),
+                                          _snapshot(current(root / "new")))
     changed = {k for k in builds.new_files if builds.new_files[k] != builds.old_files.get(k)}
-    assert "racist_incidents.parquet" in changed, "the two builds should differ"
+    assert CHANGED in changed, "the two builds should differ"
     assert builds.progress, "a clean run printed no progress lines"
     return builds
 
 
 def _readable(out: Path) -> None:
-    summary = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    """What a reader sees is one readable build: build.json's row counts match its files,
+    and every file's path from before versions gives the current version's bytes."""
+    folder = current(out)
+    summary = json.loads((folder / "build.json").read_text(encoding="utf-8"))
     for name, rows in summary["datasets"].items():
-        assert pq.read_table(out / f"{name}.parquet").num_rows == rows, name
-    for path in out.rglob("*.parquet"):
-        if not path.relative_to(out).parts[0].startswith(".staging-"):
-            pq.read_table(path)
-
-
-def _intact(builds: Builds, out: Path, when: str) -> None:
-    assert _snapshot(out) == builds.old_files, (
-        f"killed {when}: the previous build changed")
-    _readable(out)
+        assert pq.read_table(folder / f"{name}.parquet").num_rows == rows, name
+    for path in folder.rglob("*.parquet"):
+        pq.read_table(path)
+    for path in folder.rglob("*"):
+        stable = out / path.relative_to(folder)
+        if path.is_file() and stable.exists():
+            assert stable.read_bytes() == path.read_bytes(), stable
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -163,103 +179,64 @@ def _kill(proc: subprocess.Popen) -> None:
     assert proc.returncode == -signal.SIGKILL
 
 
-def _next_run_repairs(builds: Builds, out: Path) -> None:
-    """The next run succeeds, clears the staging folders and writes a clean build."""
-    _run(builds, builds.raw, out)
-    assert not _staging(out), f"staging folders left: {_staging(out)}"
-    files = _snapshot(out)
-    assert files.keys() == builds.new_files.keys()
-    assert {k for k in files if files[k] != builds.new_files[k]} <= STAMPED
-    _readable(out)
+def _staging(out: Path) -> list[Path]:
+    return sorted((out / "versions").glob(".staging-*"))
 
 
-def test_killed_after_the_first_progress_line(builds, tmp_path):
+def test_killed_while_working_writing_and_switching(builds, tmp_path):
     out = builds.previous(tmp_path)
+
     proc = builds.start(out)
     first = proc.stderr.readline()
     assert first.startswith("["), first
     _kill(proc)
-    _intact(builds, out, "after the first progress line")
-    _next_run_repairs(builds, out)
+    builds.sees_old(out, "after the first progress line")
 
+    ms = random.Random(20261122).randrange(0, int(builds.progress[-1] * 1000) + 1000)
+    proc = builds.start(out)
+    try:
+        proc.wait(timeout=ms / 1000)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        builds.sees_old(out, f"after {ms} ms")
+    else:  # finished first: a much faster machine than the clean run's
+        proc.stderr.close()
+        assert proc.returncode == 0
+        builds.sees_new(out)
+        return
 
-def test_killed_at_random_moments(builds, tmp_path):
-    """Three moments from the start to a second after the last progress line (the
-    checks and the writing come after it and take longer)."""
-    out = builds.previous(tmp_path)
-    moments = random.Random(20261122).sample(range(0, int(builds.progress[-1] * 1000)
-                                                   + 1000), 3)
-    for ms in sorted(moments):
-        proc = builds.start(out)
-        try:
-            proc.wait(timeout=ms / 1000)
-        except subprocess.TimeoutExpired:
-            _kill(proc)
-        else:  # finished first: a much faster machine than the clean run's
-            proc.stderr.close()
-            assert proc.returncode == 0
-            _readable(out)
-            return
-        _intact(builds, out, f"after {ms} ms")
-    _next_run_repairs(builds, out)
-
-
-def test_killed_while_the_staging_folder_is_written(builds, tmp_path):
-    out = builds.previous(tmp_path)
     proc = builds.start(out)
     deadline = time.monotonic() + 120
-    while True:  # kill once a few files are in staging, before build.json (the last)
-        found = _staging(out)
-        files = [p for p in found[0].rglob("*") if p.is_file()] if found else []
-        if len(files) >= 3 and not any(p.name == "build.json" for p in files):
+    while True:  # kill once a few files are staged, before build.json (the last)
+        staged = [p for s in _staging(out) for p in s.rglob("*") if p.is_file()]
+        if len(staged) >= 3 and not any(p.name == "build.json" for p in staged):
             break
         assert proc.poll() is None, "the run ended before it was caught writing"
-        assert time.monotonic() < deadline
+        assert time.monotonic() < deadline, "no staged files within two minutes"
         time.sleep(0.002)
     _kill(proc)
     assert _staging(out), "no staging folder left: the kill came too late to test this"
-    _intact(builds, out, "while writing the staging folder")
-    _next_run_repairs(builds, out)
+    builds.sees_old(out, "while writing the new version")
 
-
-def test_killed_just_before_the_first_file_is_moved_into_place(builds, tmp_path):
-    out = builds.previous(tmp_path)
-    proc = builds.start(out, "-c", KILL_IN_COMMIT, "0")
+    proc = builds.start(out, "-c", KILL_AT_SWITCH, "before")
     proc.communicate(timeout=300)
     assert proc.returncode == -signal.SIGKILL
-    staged = [p for p in _staging(out)[0].rglob("*") if p.is_file()]
-    assert {str(p.relative_to(_staging(out)[0])) for p in staged} == builds.new_files.keys()
-    _intact(builds, out, "before the first rename")
-    _next_run_repairs(builds, out)
+    builds.sees_old(out, "just before the switch")
+    waiting = [v for v in versions.all_versions(out) if v != current(out)]
+    assert any(_snapshot(v).keys() == builds.new_files.keys() for v in waiting), (
+        "the new version should be whole in versions/, only not current")
 
-
-def test_killed_halfway_through_moving_files_into_place(builds, tmp_path):
-    """The one window without a byte-for-byte guarantee: every file is whole, either
-    the previous build's or the new one's, and the next run repairs the rest."""
-    out = builds.previous(tmp_path)
-    half = len(builds.new_files) // 2
-    proc = builds.start(out, "-c", KILL_IN_COMMIT, str(half))
+    proc = builds.start(out, "-c", KILL_AT_SWITCH, "after")
     proc.communicate(timeout=300)
     assert proc.returncode == -signal.SIGKILL
-    files = _snapshot(out)
-    new = {k for k in files if files[k] == builds.new_files.get(k) != builds.old_files.get(k)}
-    old = {k for k in files if files[k] == builds.old_files.get(k)}
-    assert new | old == files.keys(), "a file is neither the old nor the new version"
-    assert files.keys() == builds.old_files.keys()
-    assert "build.json" in old, "build.json is moved last, so it still names the old build"
-    _readable(out)
-    _next_run_repairs(builds, out)
+    builds.sees_new(out)
 
-
-def test_staging_folders_of_runs_still_going_are_left_alone(builds, tmp_path):
-    """A folder whose process is alive (this one) is another run's work in progress."""
-    out = builds.previous(tmp_path)
-    mine = out / f".staging-{os.getpid()}-inprogress"
-    mine.mkdir()
-    (mine / "half.parquet").write_bytes(b"PAR1")
-    dead = out / ".staging-999999999-leftover"  # no such process
-    dead.mkdir()
-    _run(builds, builds.raw, out)
-    assert mine.is_dir() and (mine / "half.parquet").read_bytes() == b"PAR1"
-    assert not dead.exists()
-    shutil.rmtree(mine)
+    _run(builds, out)
+    builds.sees_new(out)
+    assert not [p for p in (out / "versions").iterdir() if p.name.startswith(".")]
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != ".lock"]
+    assert len(versions.all_versions(out)) == 1 + config.settings().keep_versions
+    assert not any(v.name.startswith("2000-") for v in versions.all_versions(out)), (
+        "the oldest version should have been pruned")
+    for name in builds.new_files:
+        assert (out / name).is_file(), f"{name} has no path of its own"
