@@ -16,7 +16,15 @@ from dash import Dash, dcc, html
 
 from dashboard import charts, store
 from dashboard.ids import App, Page
-from dashboard.server import auth, callback_cache, health, plotlyjs, routes, security
+from dashboard.server import (
+    auth,
+    callback_cache,
+    health,
+    limits,
+    plotlyjs,
+    routes,
+    security,
+)
 from dashboard.ui.menu import menu_button, nav_list
 from dashboard.ui.text import LICENCE
 
@@ -124,6 +132,7 @@ def create_app() -> Dash:
     health.register(app.server)
     callback_cache.register(app.server)  # after sign-in, so a viewer's scope is known
     routes.register(app.server)
+    limits.register(app)  # after Dash's own routes: it limits the pack page's callback
     plotlyjs.register(app.server)
     log.info("Dashboard for %s (%s)", profile.name, profile.code)
     return app
