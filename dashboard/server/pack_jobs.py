@@ -54,6 +54,8 @@ def send(status: jobs.Status) -> Response:
     reply = send_file(handle, mimetype=MEDIA_TYPES[status.ext], as_attachment=True,
                       download_name=status.name, max_age=0)
     reply.headers["Cache-Control"] = "no-store"
+    # a fixed-pattern name (``download_name``), quoted as the chart downloads' are
+    reply.headers["Content-Disposition"] = f'attachment; filename="{status.name}"'
     return reply
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Flask, Response, abort, g, redirect, request
+from flask import Flask, Response, abort, redirect, request
 
 from dashboard import charts
 from dashboard.exports import images as export
@@ -87,7 +87,7 @@ def register_packs(server: Flask) -> None:
             title = clean_label(request.args.get("title"), "title") or title_for(preset)
             period = clean_label(request.args.get("period"), "period")
             order = queue.Order(tuple(items), ext, title, period, preset)
-            status, g.pack_queued = queue.start(order)
+            status, _ = queue.start(order)
         except PackError as err:
             return Response(f"Bad pack request: {err}", 400, mimetype="text/plain")
         except queue.Busy as err:

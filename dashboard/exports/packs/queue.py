@@ -90,8 +90,11 @@ def start(order: Order) -> tuple[jobs.Status, bool]:
                 log.warning("PDF pack failed: %s", err)
                 raise jobs.Failed("The PDF could not be made on this server.") from None
 
-    return jobs.start(job_id(order), work, ext=order.ext, total=len(items), hidden=hidden,
-                      name=download_name(order.preset, order.ext))
+    status, queued = jobs.start(job_id(order), work, ext=order.ext, total=len(items),
+                                hidden=hidden, name=download_name(order.preset, order.ext))
+    if has_request_context():
+        g.pack_queued = queued  # counted by the per-client limit (dashboard.server.limits)
+    return status, queued
 
 
 def visible(job: str) -> jobs.Status | None:
