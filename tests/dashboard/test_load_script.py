@@ -101,7 +101,8 @@ def test_a_wrong_answer_counts_as_an_error(gunicorn, site):
         site.shell,
         {key: (replace(route, figures=route.figures + 1), basket)
          for key, (route, basket) in site.routes.items() if key[0] == first.path})
-    args = Namespace(users=1, seconds=2.0, think=0.1, timeout=30.0, max_requests=50, seed=1)
+    args = Namespace(users=1, seconds=2.0, think=0.1, timeout=30.0, max_requests=50, seed=1,
+                     export_share=0.0, pack_share=0.0)
     runner = load.Load(origin, wrong, args)
     seconds = runner.run()
     summary = load.summarise(runner.results, seconds)

@@ -5,6 +5,7 @@ meanwhile /healthz and page loads answer about as fast as before."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -86,9 +87,15 @@ def test_nine_packs_at_once_leave_health_checks_and_pages_answering(gunicorn, re
             assert 5 <= int(headers["Retry-After"]) <= 600
     # packs are being made meanwhile (else this would prove nothing)
     client = Client(gunicorn)
-    states = [client.get(h["Location"] + ".json").json()["state"] for s, h, _ in answers
-              if s == 303]
-    assert {"running", "queued"} & set(states), states
+    states = [client.get(h["Location"] + ".json").json() for s, h, _ in answers if s == 303]
+    assert {"running", "queued"} & {s["state"] for s in states}, states
+    assert all(s["total"] == len(every) for s in states), states
+    # each has a plain progress page that reloads itself (no script: the CSP allows none)
+    progress = client.get(next(h["Location"] for s, h, _ in answers if s == 303))
+    head = progress.text.split("</head>")[0]
+    assert progress.status == 200 and '<meta http-equiv="refresh" content="2">' in head
+    assert re.search(r'role="status">(Building: \d+ of \d+ charts|Waiting to start)',
+                     progress.text), progress.text
     # and the health check and the pages answer about as fast as before
     print(f"slowest of 4 before: {before}; during: {during}")  # shown with pytest -s
     for path, took in during.items():

@@ -340,6 +340,38 @@ def test_the_download_route_builds_a_pack(client):
     assert preset.paragraphs[0].text == packs.title_for("themes")
 
 
+def test_a_made_pack_is_offered_on_its_page_and_served_from_the_cache(client):
+    url = "/pack.pptx?items=section-11-org%3Borg%3Dprobation&title=Cached"
+    first = client.get(url)
+    assert first.status_code == 303
+    job = first.headers["Location"]
+    made = fetch_pack(client, url)
+    assert made.status_code == 200 and made.data.startswith(b"PK")
+    page = client.get(job).get_data(as_text=True)
+    assert "Your committee pack is ready" in page and 'http-equiv="refresh"' not in page
+    assert f'href="{job}.pptx"' in page
+    state = client.get(job + ".json").json
+    assert state["state"] == "done" and state["file"] == f"{job}.pptx"
+    again = client.get(url)  # asked for again: the same file, at once
+    assert again.status_code == 200 and again.data == made.data
+    for bad in (job + ".docx", job + "x", job + ".exe", "/pack/jobs/" + "0" * 32):
+        assert client.get(bad).status_code == 404, bad
+
+
+def test_starting_packs_is_limited_for_each_address(client, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_PACK_LIMIT", "2 per minute")
+    one, other = {"REMOTE_ADDR": "203.0.113.7"}, {"REMOTE_ADDR": "203.0.113.8"}
+    urls = [f"/pack.pptx?items=child-protection-plans-trend&title=Limit+{n}" for n in range(3)]
+    assert client.get(urls[0], environ_base=one).status_code == 303
+    # the same pack again is under way or made: it starts nothing, so it is not counted
+    assert client.get(urls[0], environ_base=one).status_code in (200, 303)
+    assert client.get(urls[1], environ_base=one).status_code == 303
+    refused = client.get(urls[2], environ_base=one)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert not refused.data.startswith(b"PK")
+    assert client.get(urls[2], environ_base=other).status_code == 303  # another address
+
+
 @pytest.mark.parametrize("url, status", [
     ("/pack.exe?items=child-protection-plans-trend", 404),
     ("/pack.docx.exe?items=child-protection-plans-trend", 404),
