@@ -15,6 +15,7 @@ from .test_load_script import _load_module
 from .webclient import Client
 
 PACKS = 9  # one more than two workers' builders and queues hold (2 × (1 + 3))
+WINDOW = 10  # seconds of health checks and page loads while the packs are being made
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,7 @@ def test_nine_packs_at_once_leave_health_checks_and_pages_answering(gunicorn, re
 
     every = [i.chart_id for i in packs.preset_items("annual-report")]
     assert len(every) <= packs.MAX_ITEMS
-    slowest(gunicorn, 1)  # each worker reads the data and draws the layout once
+    slowest(gunicorn, 3)  # each worker reads the data and draws the layout once
     before = slowest(gunicorn)
 
     answers: list[tuple[int, dict, float]] = []
@@ -75,7 +76,12 @@ def test_nine_packs_at_once_leave_health_checks_and_pages_answering(gunicorn, re
     for thread in threads:
         thread.join(60)
     assert len(answers) == PACKS, "a pack request was not answered within a minute"
-    during = slowest(gunicorn)
+    # for ten seconds while the builders draw: the slowest health check and page loads
+    during = dict.fromkeys(before, 0.0)
+    until = time.monotonic() + WINDOW
+    while time.monotonic() < until:
+        for path, took in slowest(gunicorn, 1).items():
+            during[path] = max(during[path], took)
 
     # every pack request is answered at once: its progress page, or "busy, come back"
     statuses = sorted(status for status, _, _ in answers)
@@ -89,6 +95,7 @@ def test_nine_packs_at_once_leave_health_checks_and_pages_answering(gunicorn, re
     client = Client(gunicorn)
     states = [client.get(h["Location"] + ".json").json() for s, h, _ in answers if s == 303]
     assert {"running", "queued"} & {s["state"] for s in states}, states
+    assert any(s["done"] > 0 for s in states), f"no chart drawn in the window: {states}"
     assert all(s["total"] == len(every) for s in states), states
     # each has a plain progress page that reloads itself (no script: the CSP allows none)
     progress = client.get(next(h["Location"] for s, h, _ in answers if s == 303))
@@ -97,6 +104,6 @@ def test_nine_packs_at_once_leave_health_checks_and_pages_answering(gunicorn, re
     assert re.search(r'role="status">(Building: \d+ of \d+ charts|Waiting to start)',
                      progress.text), progress.text
     # and the health check and the pages answer about as fast as before
-    print(f"slowest of 4 before: {before}; during: {during}")  # shown with pytest -s
+    print(f"slowest of 4 before: {before}; of {WINDOW} s during: {during}")  # pytest -s
     for path, took in during.items():
         assert took <= 5 * before[path] + 2.0, (path, before, during)
