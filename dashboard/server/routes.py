@@ -62,6 +62,7 @@ def register_downloads(server: Flask) -> None:
 
     @server.get("/export/<path:_rest>")
     @server.get("/pack.<path:_rest>")
+    @server.get("/pack/<path:_rest>")
     def not_a_download(_rest: str) -> Response:
         """Anything else under a download address is not found (rather than the app's
         page, which Dash serves at any other address)."""

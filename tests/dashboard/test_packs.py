@@ -354,7 +354,8 @@ def test_a_made_pack_is_offered_on_its_page_and_served_from_the_cache(client):
     assert state["state"] == "done" and state["file"] == f"{job}.pptx"
     again = client.get(url)  # asked for again: the same file, at once
     assert again.status_code == 200 and again.data == made.data
-    for bad in (job + ".docx", job + "x", job + ".exe", "/pack/jobs/" + "0" * 32):
+    for bad in (job + ".docx", job + "x", job + ".exe", "/pack/jobs/" + "0" * 32,
+                job + "/more", "/pack/other"):
         assert client.get(bad).status_code == 404, bad
 
 
