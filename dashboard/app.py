@@ -21,6 +21,7 @@ from dashboard.server import (
     auth,
     callback_cache,
     health,
+    limits,
     plotlyjs,
     routes,
     security,
@@ -135,6 +136,7 @@ def create_app() -> Dash:
     health.register(app.server)
     callback_cache.register(app.server)  # after sign-in, so a viewer's scope is known
     routes.register(app.server)
+    limits.register(app)  # after Dash's own routes: it limits the pack page's callback
     plotlyjs.register(app.server)
     log.info("Dashboard for %s (%s)", profile.name, profile.code)
     return app

@@ -25,10 +25,14 @@ class Ids(StrEnum):
     FOCUS = "pack-focus"
     FOCUS_DONE = "pack-focus-done"
     ITEM = "pack-item"  # each chart's heading in the list: pack-item-<position>
-    DOWNLOAD = "pack-download"  # each download link: pack-download-<format>
+    DOWNLOAD = "pack-download"  # the finished pack's download link
+    JOB = "pack-job"  # the pack being made: {"id": job id, "ext": format}
+    POLL = "pack-poll"  # asks how far it has got, every second while it is being made
+    PROGRESS = "pack-progress"  # how far it has got, and the file when it is ready
     # The ``type`` of pattern-matching ids: the Move up / Move down / Remove buttons, and
     # the "Add to pack" button and its status on every chart card (dashboard.ui.components)
     ACTION = "pack-action"
+    MAKE = "pack-make"  # a "Make" button: {"type": MAKE, "ext": format}
     ADD = "pack-add"
     STATUS = "pack-status"
 

@@ -1,6 +1,10 @@
 """The committee pack: the charts added with "Add to pack", in order, ready to download as
 Word, PowerPoint or PDF.
 
+A pack is made in the background (``dashboard.exports.packs.queue``): a "Make" button
+queues it, and the page asks every second how far it has got ("Building: 12 of 42
+charts") until it offers the file.
+
 The basket is the ``App.PACK_BASKET`` store in the app layout (session storage: it lasts
 as long as the browser tab, across pages): a list of ``{"id": chart id, "state": {...}}``.
 The callbacks here also serve the "Add to pack" button on every chart card and the count
@@ -30,6 +34,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import store
 from dashboard.charts.pack import PAGE, Ids, latest_year
 from dashboard.exports import packs
+from dashboard.exports.packs import queue
 from dashboard.ids import App
 from dashboard.ui.accepts import (
     MAX_CHOICE,
@@ -176,8 +181,7 @@ def layout(**_query) -> html.Div:
             html.P("Every chart with its default choices. The annual report pack has every "
                    "chart, so it takes longer to make: up to half a minute."),
             html.Ul([html.Li([f"{label}: ", *[
-                html.A(fmt_label, href=_href(ext, {"preset": preset}), download="",
-                       className="download",
+                html.A(fmt_label, href=_href(ext, {"preset": preset}), className="download",
                        **{"aria-label": f"{label}, as a {fmt_label}"})
                 for ext, fmt_label in _formats()]]) for preset, label in PRESETS]),
         ], className="pack-presets", **{"aria-labelledby": Ids.PRESETS_HEADING}),
@@ -244,17 +248,71 @@ def _contents(raw):
 @accepts({App.PACK_BASKET: BASKET, Ids.TITLE: optional(Text(packs.MAX_LABEL)),
           Ids.PERIOD: optional(Text(packs.MAX_LABEL))})
 def _downloads(raw, title, period):
+    """A "Make" button for each format, and where the pack being made has got to (made
+    afresh whenever the charts or the cover change)."""
     items = _basket(raw)
     if not items:
-        return html.P("Add charts to download a pack.")
-    query = {"items": packs.encode_items(items), **_cover_query(title, period)}
+        return html.P("Add charts to make a pack.")
     n = len(items)
-    return html.Ul([html.Li(html.A(
-        f"Download as a {label}", href=_href(ext, query), download="", className="download",
-        id=f"{Ids.DOWNLOAD}-{ext}",
-        **{"aria-label": f"Download your pack of {n} chart{'s' if n != 1 else ''} as a "
-                         f"{label}"})) for ext, label in _formats()],
-        className="pack-download-list")
+    return [html.Ul([html.Li(html.Button(
+        f"Make a {label}", id={"type": Ids.MAKE, "ext": ext}, type="button", n_clicks=0,
+        className="pack-action",
+        **{"aria-label": f"Make your pack of {n} chart{'s' if n != 1 else ''} as a {label}"}))
+        for ext, label in _formats()], className="pack-download-list"),
+        html.Div(id=Ids.PROGRESS, role="status", className="pack-announce"),
+        dcc.Store(id=Ids.JOB),
+        dcc.Interval(id=Ids.POLL, interval=1000, disabled=True)]
+
+
+def _progress(status) -> list:
+    words = queue.describe(status)
+    if not status.ready:
+        return [words]
+    label = dict(FORMAT_LABELS)[status.ext]
+    return [f"{words} ", html.A(f"Download your pack as a {label}",
+                                href=f"/pack/jobs/{status.id}.{status.ext}", download="",
+                                className="download", id=Ids.DOWNLOAD)]
+
+
+@callback(Output(Ids.JOB, "data"), Output(Ids.POLL, "disabled"),
+          Output(Ids.PROGRESS, "children"),
+          Input({"type": Ids.MAKE, "ext": ALL}, "n_clicks"),
+          State(App.PACK_BASKET, "data"), State(Ids.TITLE, "value"),
+          State(Ids.PERIOD, "value"), prevent_initial_call=True)
+def _make(_clicks, raw, title, period):
+    """A "Make" button: queue the pack (or find it made already) and start asking."""
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not ctx.triggered or \
+            not ctx.triggered[0].get("value") or trigger.get("ext") not in dict(_formats()):
+        raise PreventUpdate
+    items = _basket(raw)
+    if not items:
+        raise PreventUpdate
+    cover = _cover_query(title, period)
+    order = queue.Order(tuple(items), trigger["ext"],
+                        cover.get("title") or packs.title_for(None), cover.get("period"))
+    try:
+        status, _ = queue.start(order)
+    except queue.Busy:
+        return None, True, ("The server is making as many packs as it can just now. "
+                            "Please try again in a minute.")
+    except store.DataUnavailable:
+        return None, True, "The figures are not available right now. Please try again later."
+    done = status.ready or status.state == "failed"
+    return {"id": status.id, "ext": status.ext}, done, _progress(status)
+
+
+@callback(Output(Ids.PROGRESS, "children", allow_duplicate=True),
+          Output(Ids.POLL, "disabled", allow_duplicate=True),
+          Input(Ids.POLL, "n_intervals"), State(Ids.JOB, "data"), prevent_initial_call=True)
+def _poll(_ticks, job):
+    """Every second while a pack is being made: how far it has got, then the file."""
+    if not isinstance(job, dict) or not isinstance(job.get("id"), str):
+        raise PreventUpdate
+    status = queue.visible(job["id"])
+    if status is None:
+        return "This pack is no longer kept: please make it again.", True
+    return _progress(status), status.ready or status.state == "failed"
 
 
 @callback(Output(App.PACK_BASKET, "data", allow_duplicate=True),

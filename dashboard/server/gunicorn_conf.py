@@ -10,8 +10,8 @@ bind = os.environ.get("DASHBOARD_BIND", "127.0.0.1:8050")
 workers = int(os.environ.get("DASHBOARD_WORKERS", "2"))
 threads = int(os.environ.get("DASHBOARD_THREADS", "4"))
 worker_class = "gthread"
-# A worker that stops answering its master for this long is restarted. Requests may run
-# longer (a PDF pack can take a minute): with threads, the worker keeps answering.
+# A worker that stops answering its master for this long is restarted. Packs are made by
+# each worker's builder threads, never in a request (dashboard.exports.jobs).
 timeout = int(os.environ.get("DASHBOARD_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5

@@ -25,7 +25,15 @@ starts. The load then replays them:
 - ``select``: a choice button pressed (``/_dash-update-component``): the redrawn
   charts, the state and the new address. The router is then called again with the
   new address (``route``), as the browser does;
-- ``basket``: the "Add to pack" status callback the browser sends after each layout.
+- ``basket``: the "Add to pack" status callback the browser sends after each layout;
+- ``export``: a chart's CSV or Excel download, from the page's own download links (one
+  visit in ten, ``--export-share``);
+- ``pack``: a committee pack of one to three of the page's charts asked for (one visit
+  in fifty, ``--pack-share``): the answer to ``/pack.docx?items=…`` (303 to its
+  progress, 200 when made already, or 503/429 when the server is full or the client
+  over its limit: those are counted as ``refused``, not as errors); ``pack-made``: from
+  asking to having the file, its status polled every half second as the progress page
+  does.
 
 Static files (scripts, styles) are not requested: a browser fetches them once and
 caches them.
@@ -37,6 +45,11 @@ when the payload was tried (200 for pages, layouts and redrawn charts) and, for
 callbacks, as many charts with data as then. The run is bounded by
 ``--seconds`` (requests under way are allowed ``--timeout`` to finish) and by
 ``--max-requests``.
+
+``--caches warm`` (the default) measures a server that has warmed up and seen every
+request once; ``cold`` a freshly started one that has seen none (the discovery runs on
+another server first); ``both`` runs one then the other. Pack and download limits are
+raised for the run (every simulated user shares one address).
 
 ``--json`` adds one line with every figure as JSON, for scripts (see
 tests/dashboard/test_load_script.py).
@@ -65,7 +78,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 FIGURE_WITH_DATA = b'"figure":{"data":[{'  # a chart with at least one trace
 UPDATE = "/_dash-update-component"
-KINDS = ("page", "route", "select", "basket")
+KINDS = ("page", "route", "select", "basket", "export", "pack", "pack-made")
+REFUSED = (429, 503)  # a pack the server has no room for, or over the client's limit
 
 
 # ---------------------------------------------------------------- one user's connection
@@ -79,6 +93,7 @@ class Client:
         self.host, self.port, self.timeout = parts.hostname, parts.port or 80, timeout
         self.conn: http.client.HTTPConnection | None = None
         self.cookies: dict[str, str] = {}
+        self.headers: http.client.HTTPMessage | None = None  # the last answer's
 
     def request(self, method: str, path: str, body: bytes | None = None
                 ) -> tuple[int, bytes]:
@@ -110,6 +125,7 @@ class Client:
                     self.cookies[name] = morsel.value
             if response.will_close:
                 self.close()
+            self.headers = response.headers
             return response.status, data
         raise AssertionError("unreachable")
 
@@ -141,6 +157,7 @@ class Page:
     route: Call
     basket: Call | None
     selects: list[Call] = field(default_factory=list)
+    exports: list[str] = field(default_factory=list)  # the charts' CSV and Excel links
 
 
 @dataclass
@@ -330,7 +347,10 @@ def discover(client: Client, only: list[str] | None = None) -> Site:
     pages, routes = [], {}
     for path in paths:
         route, components = found.route(path, "")
-        page = Page(path, route, found.basket(components), found.selects(path, components))
+        page = Page(path, route, found.basket(components), found.selects(path, components),
+                    sorted({c["props"]["href"] for c in components
+                            if str(c["props"].get("href", "")).startswith("/export/")
+                            and c["props"]["href"].split("?")[0].endswith((".csv", ".xlsx"))}))
         routes[(path, "")] = (route, page.basket)
         for select in page.selects:
             if (path, select.search) not in routes:
@@ -348,6 +368,7 @@ class Result:
     kind: str
     seconds: float
     error: str | None
+    refused: bool = False
 
 
 class Load:
@@ -356,6 +377,7 @@ class Load:
         self.results: list[Result] = []
         self.lock = threading.Lock()
         self.sent = 0
+        self.unfinished = 0  # packs asked for and not made when the run ended
         self.deadline = 0.0
 
     def _send(self, client: Client, call: Call, kind: str | None = None) -> bool:
@@ -384,6 +406,60 @@ class Load:
             self.results.append(Result(kind or call.kind, seconds, error))
         return True
 
+    def _slot(self) -> bool:
+        with self.lock:
+            if self.sent >= self.args.max_requests or time.monotonic() >= self.deadline:
+                return False
+            self.sent += 1
+            return True
+
+    def _record(self, kind: str, seconds: float, error: str | None = None,
+                refused: bool = False) -> None:
+        with self.lock:
+            self.results.append(Result(kind, seconds, error, refused))
+
+    def pack(self, client: Client, charts: list[str]) -> bool:
+        """Ask for a pack, then poll its status until its file can be had (as the
+        progress page does), and fetch the file."""
+        if not self._slot():
+            return False
+        path = f"/pack.docx?items={','.join(charts)}"
+        started = time.perf_counter()
+        try:
+            status, data = client.request("GET", path)
+        except (OSError, http.client.HTTPException) as err:
+            self._record("pack", time.perf_counter() - started, f"GET {path}: {err}")
+            return True
+        self._record("pack", time.perf_counter() - started, None if status in (
+            200, 303, *REFUSED) else f"GET {path} (pack): status {status}: {data[:120]!r}",
+            refused=status in REFUSED)
+        if status != 303:
+            return True
+        job = client.headers["Location"]
+        limit = self.deadline + self.args.timeout  # the run waits no longer for anyone
+        error = None
+        while True:
+            try:
+                status, data = client.request("GET", job + ".json")
+                state = json.loads(data) if status == 200 else {"state": f"status {status}"}
+            except (OSError, http.client.HTTPException, ValueError) as err:
+                state = {"state": f"{type(err).__name__}: {err}"}
+            if state["state"] == "done":
+                status, data = client.request("GET", state["file"])
+                if status != 200 or not data.startswith(b"PK"):
+                    error = f"GET {state['file']} (pack-made): status {status}"
+                break
+            if state["state"] not in ("queued", "running"):
+                error = f"{path} (pack-made): {state.get('words') or state['state']}"
+                break
+            if time.monotonic() > limit:  # still being made when the run ended
+                with self.lock:
+                    self.unfinished += 1
+                return True
+            time.sleep(0.5)
+        self._record("pack-made", time.perf_counter() - started, error)
+        return True
+
     def _think(self, rng: random.Random) -> bool:
         pause = self.args.think * rng.uniform(0.5, 1.5)
         if time.monotonic() + pause >= self.deadline:
@@ -408,6 +484,16 @@ class Load:
                     return
                 if page.basket and not self._send(client, page.basket):
                     return
+                if page.exports and rng.random() < self.args.export_share:
+                    download = Call("export", "GET", rng.choice(page.exports), None, 200)
+                    if not self._send(client, download):
+                        return
+                if page.exports and rng.random() < self.args.pack_share:
+                    charts = sorted({href.split("/")[2].split(".")[0]
+                                     for href in page.exports})
+                    if not self.pack(client, rng.sample(charts, min(len(charts),
+                                                                    rng.randint(1, 3)))):
+                        return
                 if not self._think(rng):
                     return
                 for _ in range(rng.randint(0, 3) if page.selects else 0):
@@ -475,6 +561,7 @@ def summarise(results: list[Result], seconds: float) -> dict:
     for name, rows in [("all", results), *((k, groups[k]) for k in KINDS if groups[k])]:
         ms = sorted(r.seconds * 1000 for r in rows)
         out[name] = {"requests": len(rows), "errors": sum(r.error is not None for r in rows),
+                     "refused": sum(r.refused for r in rows),
                      "rps": len(rows) / seconds if seconds else 0.0,
                      "p50_ms": _percentile(ms, 50), "p95_ms": _percentile(ms, 95),
                      "p99_ms": _percentile(ms, 99), "max_ms": ms[-1] if ms else 0.0}
@@ -487,9 +574,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(processed: Path, log: Path) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(processed: Path, log: Path, extra: dict | None = None
+                   ) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    env = {**os.environ, "DASHBOARD_BIND": f"127.0.0.1:{port}",
+    env = {**os.environ, **(extra or {}), "DASHBOARD_BIND": f"127.0.0.1:{port}",
            "SAFEGUARDING_PROCESSED_DIR": str(processed)}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = ([str(gunicorn)] if gunicorn.exists() else [sys.executable, "-m", "gunicorn"])
@@ -531,6 +619,46 @@ def _loadavg() -> str:
         return "n/a"
 
 
+def _server_env(cold: bool) -> dict:
+    """Limits raised (every simulated user has one address), packs kept apart from any
+    other run's, and for a cold run no warm-up."""
+    env = {"DASHBOARD_PACK_LIMIT": "100000 per minute",
+           "DASHBOARD_EXPORT_LIMIT": "100000 per minute",
+           "DASHBOARD_JOBS_DIR": tempfile.mkdtemp(prefix="load-jobs-")}
+    if cold:
+        env["DASHBOARD_WARM_UP"] = "0"
+    return env
+
+
+def _report(args, mode: str, load: Load, seconds: float, before: str, after: str,
+            log: Path | None) -> bool:
+    summary = summarise(load.results, seconds)
+    workers = os.environ.get("DASHBOARD_WORKERS", "2")
+    threads = os.environ.get("DASHBOARD_THREADS", "4")
+    print(f"{args.users} users, {seconds:.1f} s, think time {args.think:g} s, caches {mode}; "
+          f"gunicorn {workers} workers x {threads} threads"
+          + (f" (log: {log})" if log else ""))
+    print(f"load average (1, 5, 15 min) before: {before}; after: {after}; "
+          f"{os.cpu_count()} CPUs")
+    print(f"{'kind':<10}{'requests':>9}{'errors':>8}{'refused':>8}{'req/s':>8}{'p50 ms':>9}"
+          f"{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    for kind, m in summary.items():
+        print(f"{kind:<10}{m['requests']:>9}{m['errors']:>8}{m['refused']:>8}{m['rps']:>8.1f}"
+              f"{m['p50_ms']:>9.0f}{m['p95_ms']:>9.0f}{m['p99_ms']:>9.0f}{m['max_ms']:>9.0f}")
+    if load.unfinished:
+        print(f"  {load.unfinished} pack(s) still being made when the run ended (not "
+              "counted above)")
+    errors = [r.error for r in load.results if r.error]
+    for text in list(dict.fromkeys(errors))[:10]:
+        print(f"  error: {text}")
+    if args.json:
+        print(json.dumps({"users": args.users, "seconds": seconds, "think": args.think,
+                          "caches": mode, "packs_unfinished": load.unfinished,
+                          "loadavg_before": before, "loadavg_after": after,
+                          "summary": summary}))
+    return not errors
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
@@ -552,6 +680,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=8,
                         help="connections that replay every request once before the clock "
                              "starts, so that every worker is warm (0: none; default 8)")
+    parser.add_argument("--export-share", type=float, default=0.1,
+                        help="share of page visits that download a chart's table (0.1)")
+    parser.add_argument("--pack-share", type=float, default=0.02,
+                        help="share of page visits that ask for a pack (0.02)")
+    parser.add_argument("--caches", choices=["warm", "cold", "both"], default="warm",
+                        help="measure a warmed-up server, a fresh one, or one then the other")
     parser.add_argument("--json", action="store_true", help="end with a JSON summary line")
     args = parser.parse_args(argv)
 
@@ -559,55 +693,45 @@ def main(argv: list[str] | None = None) -> int:
     from etl import config
 
     processed = (args.processed or config.settings().processed_dir).resolve()
-    proc = None
-    log = Path(tempfile.gettempdir()) / f"load-gunicorn-{os.getpid()}.log"
-    try:
-        if args.url:
-            origin = args.url.rstrip("/")
-        else:
-            if not (processed / "build.json").is_file():
-                raise SystemExit(f"no processed data in {processed}: run the ETL first")
-            proc, origin = start_gunicorn(processed, log)
-        started = time.perf_counter()
-        site = discover(Client(origin, args.timeout),
-                        args.pages.split(",") if args.pages else None)
-        selects = sum(len(p.selects) for p in site.pages)
-        print(f"{origin}: {len(site.pages)} pages, {selects} choices and {len(site.routes)} "
-              f"page states tried in {time.perf_counter() - started:.1f} s (this also "
-              f"warms the server)", flush=True)
-        load = Load(origin, site, args)
-        if args.warmup:
-            started = time.perf_counter()
-            load.warm_up(args.warmup)
-            print(f"warm-up: every request again over {args.warmup} connections in "
-                  f"{time.perf_counter() - started:.1f} s", flush=True)
-        before = _loadavg()
-        seconds = load.run()
-        after = _loadavg()
-    finally:
-        if proc is not None:
-            stop_gunicorn(proc)
-    summary = summarise(load.results, seconds)
-    workers = os.environ.get("DASHBOARD_WORKERS", "2")
-    threads = os.environ.get("DASHBOARD_THREADS", "4")
-    print(f"{args.users} users, {seconds:.1f} s, think time {args.think:g} s; "
-          f"gunicorn {workers} workers x {threads} threads"
-          + ("" if args.url else f" (log: {log})"))
-    print(f"load average (1, 5, 15 min) before: {before}; after: {after}; "
-          f"{os.cpu_count()} CPUs")
-    print(f"{'kind':<8}{'requests':>9}{'errors':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
-          f"{'p99 ms':>9}{'max ms':>9}")
-    for kind, s in summary.items():
-        print(f"{kind:<8}{s['requests']:>9}{s['errors']:>8}{s['rps']:>8.1f}{s['p50_ms']:>9.0f}"
-              f"{s['p95_ms']:>9.0f}{s['p99_ms']:>9.0f}{s['max_ms']:>9.0f}")
-    errors = [r.error for r in load.results if r.error]
-    for text in list(dict.fromkeys(errors))[:10]:
-        print(f"  error: {text}")
-    if args.json:
-        print(json.dumps({"users": args.users, "seconds": seconds, "think": args.think,
-                          "loadavg_before": before, "loadavg_after": after,
-                          "summary": summary}))
-    return 1 if errors else 0
+    if not args.url and not (processed / "build.json").is_file():
+        raise SystemExit(f"no processed data in {processed}: run the ETL first")
+    modes = ["as it is"] if args.url else (["warm", "cold"] if args.caches == "both"
+                                          else [args.caches])
+    site, ok = None, True
+    for mode in modes:
+        proc, log = None, None
+        try:
+            if args.url:
+                origin = args.url.rstrip("/")
+            else:
+                log = Path(tempfile.gettempdir()) / f"load-gunicorn-{os.getpid()}-{mode}.log"
+                proc, origin = start_gunicorn(processed, log, _server_env(mode == "cold"))
+            if site is None:
+                started = time.perf_counter()
+                site = discover(Client(origin, args.timeout),
+                                args.pages.split(",") if args.pages else None)
+                selects = sum(len(p.selects) for p in site.pages)
+                print(f"{origin}: {len(site.pages)} pages, {selects} choices and "
+                      f"{len(site.routes)} page states tried in "
+                      f"{time.perf_counter() - started:.1f} s (this also warms the server)",
+                      flush=True)
+                if mode == "cold":  # discovery warmed it: measure a fresh one
+                    stop_gunicorn(proc)
+                    proc, origin = start_gunicorn(processed, log, _server_env(True))
+            load = Load(origin, site, args)
+            if args.warmup and mode == "warm":
+                started = time.perf_counter()
+                load.warm_up(args.warmup)
+                print(f"warm-up: every request again over {args.warmup} connections in "
+                      f"{time.perf_counter() - started:.1f} s", flush=True)
+            before = _loadavg()
+            seconds = load.run()
+            after = _loadavg()
+        finally:
+            if proc is not None:
+                stop_gunicorn(proc)
+        ok = _report(args, mode, load, seconds, before, after, log) and ok
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

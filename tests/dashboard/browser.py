@@ -32,7 +32,9 @@ def live_server(processed_dir: Path, command: list[str] | None = None):
     # Test servers do not warm up (draw every chart and start the image renderer at
     # start, as in production): in every server a test starts, that would only make the
     # tests compete with the warm-up for the two cores. The benchmarks turn it back on.
-    env = {"DASHBOARD_WARM_UP": "0", "DASHBOARD_WARM_VIEWS": "0", **os.environ,
+    # Each server keeps its packs in a folder of its own.
+    env = {"DASHBOARD_WARM_UP": "0", "DASHBOARD_WARM_VIEWS": "0",
+           "DASHBOARD_JOBS_DIR": tempfile.mkdtemp(prefix="dashboard-jobs-"), **os.environ,
            "SAFEGUARDING_PROCESSED_DIR": str(processed_dir)}
     cmd = command or [sys.executable, "-m", "dashboard", "--port", str(port)]
     cmd = [part.replace("{port}", str(port)) for part in cmd]

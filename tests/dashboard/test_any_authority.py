@@ -95,7 +95,7 @@ def test_the_sign_in_and_error_pages_name_worcestershire(worcestershire):
 
 
 def test_a_pack_from_the_server_has_worcestershire_on_its_cover(worcestershire):
-    reply = Client(worcestershire).get("/pack.docx?preset=themes")
+    reply = Client(worcestershire).pack("/pack.docx?preset=themes")
     assert reply.status == 200
     document = Document(io.BytesIO(reply.body))
     paragraphs = [p.text for p in document.paragraphs]

@@ -59,7 +59,8 @@ def test_three_users_for_forty_five_requests(gunicorn):
     page = PAGES.split(",")[-1]
     proc = subprocess.run(
         [sys.executable, str(SCRIPT), "--url", origin, "--users", "3", "--seconds", "300",
-         "--think", "0", "--max-requests", "45", "--seed", "1", "--pages", page, "--json"],
+         "--think", "0", "--max-requests", "45", "--seed", "1", "--pages", page,
+         "--export-share", "0", "--pack-share", "0", "--json"],
         cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -76,7 +77,8 @@ def test_three_users_for_forty_five_requests(gunicorn):
         assert s["rps"] == pytest.approx(s["requests"] / report["seconds"])
         assert 0 < s["p50_ms"] <= s["p95_ms"] <= s["p99_ms"] <= s["max_ms"] < 30_000, kind
     # the table a person reads names the same figures
-    assert f"{'all':<8}{summary['all']['requests']:>9}{0:>8}" in proc.stdout, proc.stdout
+    assert f"{'all':<10}{summary['all']['requests']:>9}{0:>8}{0:>8}" in proc.stdout, \
+        proc.stdout
     assert "load average" in proc.stdout
 
 
@@ -99,7 +101,8 @@ def test_a_wrong_answer_counts_as_an_error(gunicorn, site):
         site.shell,
         {key: (replace(route, figures=route.figures + 1), basket)
          for key, (route, basket) in site.routes.items() if key[0] == first.path})
-    args = Namespace(users=1, seconds=2.0, think=0.1, timeout=30.0, max_requests=50, seed=1)
+    args = Namespace(users=1, seconds=2.0, think=0.1, timeout=30.0, max_requests=50, seed=1,
+                     export_share=0.0, pack_share=0.0)
     runner = load.Load(origin, wrong, args)
     seconds = runner.run()
     summary = load.summarise(runner.results, seconds)

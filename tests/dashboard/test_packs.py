@@ -295,12 +295,33 @@ def test_items_are_encoded_compactly_and_checked(packs):
 
 
 @pytest.fixture(scope="module")
-def client(app):
-    return app.server.test_client()
+def client(app, tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DASHBOARD_JOBS_DIR", str(tmp_path_factory.mktemp("jobs")))
+        mp.setenv("DASHBOARD_PACK_LIMIT", "1000 per minute")
+        yield app.server.test_client()
+
+
+def fetch_pack(client, url: str, timeout: float = 180):
+    """``/pack.<format>?…`` followed to its file: the redirect to its progress page, then
+    its status until the builder thread has made it (or it has failed)."""
+    import time
+
+    response = client.get(url)
+    if response.status_code != 303:
+        return response
+    job = response.headers["Location"]
+    deadline = time.monotonic() + timeout
+    while True:
+        state = client.get(job + ".json").json
+        if state["state"] in ("done", "failed"):
+            return client.get(state["file"]) if state["state"] == "done" else state
+        assert time.monotonic() < deadline, f"{url}: not made in {timeout} s: {state}"
+        time.sleep(0.1)  # why: the pack is made by a builder thread; poll its status
 
 
 def test_the_download_route_builds_a_pack(client):
-    response = client.get("/pack.docx?items=child-protection-plans-trend,"
+    response = fetch_pack(client, "/pack.docx?items=child-protection-plans-trend,"
                           "child-protection-plans-category%3Bshow%3Dshares"
                           "&period=2010-11&title=Scrutiny+board")
     assert response.status_code == 200
@@ -313,7 +334,7 @@ def test_the_download_route_builds_a_pack(client):
                                          "Category of harm"]
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "Scrutiny board" and "Period: 2010-11" in texts
-    deck = client.get("/pack.pptx?items=child-protection-plans-trend")
+    deck = fetch_pack(client, "/pack.pptx?items=child-protection-plans-trend")
     assert deck.status_code == 200
     slides = list(Presentation(io.BytesIO(deck.data)).slides)
     assert len(slides) == 2
@@ -321,8 +342,41 @@ def test_the_download_route_builds_a_pack(client):
     from dashboard.exports import packs
 
     assert slides[0].shapes.title.text == packs.title_for(None)
-    preset = Document(io.BytesIO(client.get("/pack.docx?preset=themes").data))
+    preset = Document(io.BytesIO(fetch_pack(client, "/pack.docx?preset=themes").data))
     assert preset.paragraphs[0].text == packs.title_for("themes")
+
+
+def test_a_made_pack_is_offered_on_its_page_and_served_from_the_cache(client):
+    url = "/pack.pptx?items=section-11-org%3Borg%3Dprobation&title=Cached"
+    first = client.get(url)
+    assert first.status_code == 303
+    job = first.headers["Location"]
+    made = fetch_pack(client, url)
+    assert made.status_code == 200 and made.data.startswith(b"PK")
+    page = client.get(job).get_data(as_text=True)
+    assert "Your committee pack is ready" in page and 'http-equiv="refresh"' not in page
+    assert f'href="{job}.pptx"' in page
+    state = client.get(job + ".json").json
+    assert state["state"] == "done" and state["file"] == f"{job}.pptx"
+    again = client.get(url)  # asked for again: the same file, at once
+    assert again.status_code == 200 and again.data == made.data
+    for bad in (job + ".docx", job + "x", job + ".exe", "/pack/jobs/" + "0" * 32,
+                job + "/more", "/pack/other"):
+        assert client.get(bad).status_code == 404, bad
+
+
+def test_starting_packs_is_limited_for_each_address(client, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_PACK_LIMIT", "2 per minute")
+    one, other = {"REMOTE_ADDR": "203.0.113.7"}, {"REMOTE_ADDR": "203.0.113.8"}
+    urls = [f"/pack.pptx?items=child-protection-plans-trend&title=Limit+{n}" for n in range(3)]
+    assert client.get(urls[0], environ_base=one).status_code == 303
+    # the same pack again is under way or made: it starts nothing, so it is not counted
+    assert client.get(urls[0], environ_base=one).status_code in (200, 303)
+    assert client.get(urls[1], environ_base=one).status_code == 303
+    refused = client.get(urls[2], environ_base=one)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert not refused.data.startswith(b"PK")
+    assert client.get(urls[2], environ_base=other).status_code == 303  # another address
 
 
 @pytest.mark.parametrize("url, status", [
@@ -337,6 +391,8 @@ def test_the_download_route_builds_a_pack(client):
     ("/pack.docx?preset=../themes", 400),
     ("/pack.docx?items=child-protection-plans-trend&title=" + "x" * 200, 400),
     ("/pack.docx?items=child-protection-plans-trend&period=a%07b", 400),
+    ("/pack.docx?items=child-protection-plans-trend,child-protection-plans-trend", 400),
+    ("/pack.docx?items=" + ",".join(["child-protection-plans-trend"] * 61), 400),
 ])
 def test_the_download_route_refuses_anything_unknown(client, url, status):
     response = client.get(url)
@@ -393,7 +449,7 @@ def test_the_pdf_has_the_cover_and_the_charts(packs, tmp_path):
 
 
 def test_the_pdf_route_answers(client):
-    response = client.get("/pack.pdf?items=child-protection-plans-trend")
+    response = fetch_pack(client, "/pack.pdf?items=child-protection-plans-trend")
     if shutil.which("soffice"):
         assert response.status_code == 200 and response.data[:5] == b"%PDF-"
     else:
@@ -626,8 +682,6 @@ def test_add_to_pack_on_any_card_and_the_pack_page_callbacks(client, pack_page):
     assert [e["id"] for e in response[App.PACK_BASKET]["data"]] == [
         "section-11-org", "child-protection-plans-trend"]
     assert "to position 1 of 2" in response[Ids.ANNOUNCE]["children"]
-    links = [c for c in walk(pack_page._downloads(stored, None, None))
-             if type(c).__name__ == "A"]
-    assert links[0].id == f"{Ids.DOWNLOAD}-docx"
-    assert links[0].href == ("/pack.docx?items=child-protection-plans-trend%2C"
-                             "section-11-org%3Borg%3Dprobation")
+    made = [c.id for part in pack_page._downloads(stored, None, None) for c in walk(part)
+            if type(c).__name__ == "Button"]
+    assert made[:2] == [{"type": Ids.MAKE, "ext": "docx"}, {"type": Ids.MAKE, "ext": "pptx"}]

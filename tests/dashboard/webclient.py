@@ -7,6 +7,7 @@ import http.client
 import json as jsonlib
 import os
 import re
+import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
@@ -68,6 +69,27 @@ class Client:
         data = body if isinstance(body, bytes) else jsonlib.dumps(body).encode()
         return self.request(path, data, {"Content-Type": "application/json",
                                          **(headers or {})}, "POST")
+
+    def pack(self, path: str, timeout: float = 180) -> Reply:
+        """A pack asked for at ``/pack.<format>?…``, followed to its file: the redirect to
+        its progress, then its status (``.json``) until it is made or has failed. The
+        reply is the file, or the failed status's JSON."""
+        reply = self.get(path)
+        if reply.status != 303:
+            return reply
+        job = reply.headers["Location"]
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.get(job + ".json")
+            assert status.status == 200, status.text
+            state = status.json()
+            if state["state"] == "done":
+                return self.get(state["file"])
+            if state["state"] == "failed":
+                return status
+            # Why wait: the pack is made by a builder thread; poll its status on disk.
+            assert time.monotonic() < deadline, f"{path}: not made in {timeout} s: {state}"
+            time.sleep(0.2)
 
     def csrf(self, path: str = "/login") -> str:
         """The sign-in form's anti-forgery token (and the session cookie that goes with it)."""

@@ -9,8 +9,9 @@ title and every table is ``ChartResult.table()``. Each image is rendered once
     pack = packs.prepare(items, period="2023-24")
     docx_bytes, pptx_bytes = packs.to_docx(pack), packs.to_pptx(pack)
 
-The command line is ``safeguarding pack``; the app serves ``/pack.docx`` and friends
-(``dashboard.server.routes``).
+The command line is ``safeguarding pack`` (made at once); the app makes packs in the
+background (``packs.queue``, on ``dashboard.exports.jobs``) and serves ``/pack.docx`` and
+friends (``dashboard.server.routes``, ``dashboard.server.pack_jobs``).
 """
 
 from dashboard.exports.packs.build import build

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -74,17 +75,21 @@ def _latest_period(results: list[ChartResult]) -> str:
 
 def prepare(items: list[PackItem], *, authority: str | None = None,
             period: str | None = None, title: str | None = None,
-            produced: dt.date | None = None, images: bool = True) -> Pack:
+            produced: dt.date | None = None, images: bool = True,
+            progress: Callable[[int, int, str], None] | None = None) -> Pack:
     """Draw every chart once: result, table and (if ``images``) the A4 PNG.
 
     ``authority`` (on the cover) and ``title`` default to the partnership profile's. A
     chart whose processed data is not available (an official release not imported, say)
-    is left out, and listed on the cover with the reason."""
+    is left out, and listed on the cover with the reason. ``progress(done, total, step)``
+    is called after each chart (a background job reports it, see ``packs.queue``)."""
     if not items:
         raise PackError("the pack is empty")
     drawn: list[PackChart] = []
     missing: list[tuple[Chart, str]] = []
-    for item in items:
+    for done, item in enumerate(items, start=1):
+        if progress:
+            progress(done - 1, len(items), "charts")
         chart = item.chart
         try:
             result = chart.render(item.state_dict())
@@ -95,6 +100,8 @@ def prepare(items: list[PackItem], *, authority: str | None = None,
         png = to_image(result, "png") if images else None
         drawn.append(PackChart(len(drawn) + 1, item, chart, result, table, png,
                                result.places().tolist()))
+    if progress:
+        progress(len(items), len(items), "charts")
     if not drawn:
         raise PackError("none of these charts can be drawn right now: "
                         + "; ".join(f"{c.name}: {why}" for c, why in missing))

@@ -25,7 +25,10 @@ MEDIA_TYPES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "pdf": "application/pdf",
 }
-MAX_ITEMS = 100
+# At most this many charts in a pack asked for by list (a preset has every chart, however
+# many): every chart once and a few other views. Each chart takes about half a second of
+# a core to draw as an A4 picture, so this keeps one pack to half a minute or so.
+MAX_ITEMS = 60
 MAX_LABEL = 120
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
@@ -98,7 +101,17 @@ def items_from_json(raw) -> list[PackItem]:
         if not isinstance(entry, dict):
             raise PackError("each chart in a pack is an id and a state")
         out.append(make_item(entry.get("id"), entry.get("state")))
-    return out
+    return _once(out)
+
+
+def _once(items: list[PackItem]) -> list[PackItem]:
+    """The items, refused if any view is asked for twice."""
+    seen = set()
+    for item in items:
+        if item in seen:
+            raise PackError(f"{item.chart_id} is in the pack twice with the same choices")
+        seen.add(item)
+    return items
 
 
 def encode_items(items: list[PackItem]) -> str:
@@ -125,7 +138,7 @@ def decode_items(text: str) -> list[PackItem]:
                 raise PackError(f"bad choice {pair!r} for {chart_id!r}")
             state[key] = value
         items.append(make_item(chart_id, state))
-    return items
+    return _once(items)
 
 
 def theme_pages(drawable: bool = False) -> list[tuple[str, list[Chart]]]:

@@ -1,0 +1,85 @@
+"""Per-client limits on the costly requests: packs started and chart downloads
+(Flask-Limiter, counted by the client's address).
+
+- ``DASHBOARD_PACK_LIMIT``: packs a client may start (default ``10 per minute;60 per
+  hour``); only requests that queue a new pack count, not those answered from the
+  cache, refused or checking on a pack under way. It covers ``/pack.<format>`` and the
+  pack page's "Make" buttons alike.
+- ``DASHBOARD_EXPORT_LIMIT``: chart downloads (CSV, Excel, PNG, SVG; default ``120 per
+  minute``).
+- ``DASHBOARD_LIMITS_STORAGE``: where the counts are kept (default ``memory://``: in
+  each server process, so with two gunicorn workers a client may get up to twice the
+  limit; ``redis://host:6379`` shares them between processes and hosts, with the
+  ``redis`` package installed).
+
+The address is the connection's (``request.remote_addr``): behind a reverse proxy,
+have it pass the client's address on (see the README, *Running in production*), or
+every visitor counts as one. A client over a limit gets 429 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from dash import Dash
+from flask import Response, g, request
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+
+from dashboard.charts.pack import Ids
+
+log = logging.getLogger(__name__)
+
+PACK_SCOPE = "packs"
+DASH_UPDATE = "/_dash-update-component"
+
+
+def pack_limit() -> str:
+    return os.environ.get("DASHBOARD_PACK_LIMIT", "").strip() or "10 per minute;60 per hour"
+
+
+def export_limit() -> str:
+    return os.environ.get("DASHBOARD_EXPORT_LIMIT", "").strip() or "120 per minute"
+
+
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window",
+                  headers_enabled=True,
+                  storage_uri=os.environ.get("DASHBOARD_LIMITS_STORAGE") or "memory://")
+
+
+def queued_a_pack(_response: Response | None = None) -> bool:
+    """Whether this request queued a new pack (set by whoever queued it)."""
+    return bool(g.get("pack_queued"))
+
+
+def packs_limited():
+    """The limit on starting packs, shared by every route that starts them."""
+    return limiter.shared_limit(pack_limit, scope=PACK_SCOPE, deduct_when=queued_a_pack)
+
+
+def _starts_a_pack() -> bool:
+    body = request.get_json(silent=True)
+    return isinstance(body, dict) and f"{Ids.JOB}.data" in str(body.get("output", ""))
+
+
+def register(app: Dash) -> None:
+    """Limit the pack page's "Make" callback like ``/pack.<format>``, and answer a
+    client over any limit with a plain 429."""
+    server = app.server
+    limiter.init_app(server)
+    view = server.view_functions.get(DASH_UPDATE)
+    if view is not None:
+        server.view_functions[DASH_UPDATE] = limiter.shared_limit(
+            pack_limit, scope=PACK_SCOPE, deduct_when=queued_a_pack,
+            exempt_when=lambda: not _starts_a_pack())(view)
+
+    @server.errorhandler(RateLimitExceeded)
+    def _too_many(err: RateLimitExceeded) -> Response:
+        log.warning("rate limit reached by %s on %s: %s", get_remote_address(),
+                    request.path, err.description)
+        reply = Response("Too many requests from your address: please wait a minute and "
+                         "try again.", 429, mimetype="text/plain")
+        reply.headers["Retry-After"] = "60"
+        reply.headers["Cache-Control"] = "no-store"
+        return reply
