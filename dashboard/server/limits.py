@@ -12,9 +12,10 @@
   limit; ``redis://host:6379`` shares them between processes and hosts, with the
   ``redis`` package installed).
 
-The address is the connection's (``request.remote_addr``): behind a reverse proxy,
-have it pass the client's address on (see the README, *Running in production*), or
-every visitor counts as one. A client over a limit gets 429 with ``Retry-After``.
+The address is the one sign-in throttling counts (``auth.client_address``): the
+connection's, or behind ``DASHBOARD_TRUSTED_PROXIES`` reverse proxies the one the
+outermost of them saw; without that setting every visitor behind a proxy counts as one.
+A client over a limit gets 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ import os
 from dash import Dash
 from flask import Response, g, request
 from flask_limiter import Limiter, RateLimitExceeded
-from flask_limiter.util import get_remote_address
 
 from dashboard.charts.pack import Ids
+from dashboard.server.auth import client_address
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def export_limit() -> str:
     return os.environ.get("DASHBOARD_EXPORT_LIMIT", "").strip() or "120 per minute"
 
 
-limiter = Limiter(key_func=get_remote_address, strategy="moving-window",
+limiter = Limiter(key_func=client_address, strategy="moving-window",
                   headers_enabled=True,
                   storage_uri=os.environ.get("DASHBOARD_LIMITS_STORAGE") or "memory://")
 
@@ -76,7 +77,7 @@ def register(app: Dash) -> None:
 
     @server.errorhandler(RateLimitExceeded)
     def _too_many(err: RateLimitExceeded) -> Response:
-        log.warning("rate limit reached by %s on %s: %s", get_remote_address(),
+        log.warning("rate limit reached by %s on %s: %s", client_address(),
                     request.path, err.description)
         reply = Response("Too many requests from your address: please wait a minute and "
                          "try again.", 429, mimetype="text/plain")
