@@ -279,6 +279,9 @@ def _progress(status) -> list:
           Input({"type": Ids.MAKE, "ext": ALL}, "n_clicks"),
           State(App.PACK_BASKET, "data"), State(Ids.TITLE, "value"),
           State(Ids.PERIOD, "value"), prevent_initial_call=True)
+@accepts({App.PACK_BASKET: BASKET, Ids.TITLE: optional(Text(packs.MAX_LABEL)),
+          Ids.PERIOD: optional(Text(packs.MAX_LABEL))},
+         ids={Ids.MAKE: {"ext": Text(8, tuple(packs.FORMATS))}})
 def _make(_clicks, raw, title, period):
     """A "Make" button: queue the pack (or find it made already) and start asking."""
     trigger = ctx.triggered_id
@@ -305,6 +308,7 @@ def _make(_clicks, raw, title, period):
 @callback(Output(Ids.PROGRESS, "children", allow_duplicate=True),
           Output(Ids.POLL, "disabled", allow_duplicate=True),
           Input(Ids.POLL, "n_intervals"), State(Ids.JOB, "data"), prevent_initial_call=True)
+@accepts({Ids.JOB: optional(Record({"id": Text(64), "ext": Text(8, tuple(packs.FORMATS))}))})
 def _poll(_ticks, job):
     """Every second while a pack is being made: how far it has got, then the file."""
     if not isinstance(job, dict) or not isinstance(job.get("id"), str):

@@ -77,7 +77,9 @@ def bodies(client, basket):
                 pages[page.path] = shell + walk(_json(registered(page)["layout"]()), [])
     # The maps page is drawn: its long tables open from a button ("View as table").
     pages[Page.MAPS.path] = shell + walk(_json(registered(Page.MAPS)["layout"]()), [])
-    pages[Page.PACK.path] += walk(_json(_pack_module()._contents(basket)), [])
+    pack = _pack_module()  # what its callbacks draw: the basket, then the Make buttons
+    pages[Page.PACK.path] += walk(_json(pack._contents(basket)), [])
+    pages[Page.PACK.path] += walk(_json(pack._downloads(basket, None, None)), [])
     values = {App.PACK_BASKET.value: basket}
     return {press: every_callback(callbacks, pages, values, press, route=Page.PACK.path)
             for press in ("pressed", "unpressed")}
