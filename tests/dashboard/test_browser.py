@@ -204,10 +204,11 @@ def test_downloads_are_valid_files_with_the_right_content(page, server):
         ("2010-11", "Dudley", 46.0), ("2010-11", "England", 44.0), ("2011-12", "Dudley", 47.0)}
 
     book = openpyxl.load_workbook(io.BytesIO(_download(page, card, "Excel")))
-    sheet = book["Data"]
-    assert sheet["A1"].value == title
-    table = pd.DataFrame(list(sheet.iter_rows(min_row=5, values_only=True)),
-                         columns=[c.value for c in sheet[4]])
+    notes = {row[0]: row[1] for row in book["Notes"].iter_rows(values_only=True) if row[0]}
+    assert notes["Title"] == title
+    sheet = book["Data"]  # the header in row 1, the figures as numbers
+    table = pd.DataFrame(list(sheet.iter_rows(min_row=2, values_only=True)),
+                         columns=[c.value for c in sheet[1]])
     assert sorted(table["Value"]) == sorted(float(r["Value"]) for r in rows)
 
     png = _download(page, card, "PNG image")

@@ -60,14 +60,17 @@ def job_id(order: Order) -> str:
 
 
 @contextlib.contextmanager
-def _as_viewer(app, user: str | None) -> Iterator[None]:
+def _as_viewer(app, user: str | None, held) -> Iterator[None]:
     """Inside a builder thread: a request context with the asking viewer, so that the
-    store hides what it hid in their request (outside a request it hides nothing)."""
+    store hides what it hid in their request (outside a request it hides nothing), and
+    reads the version of the data that the pack's key names."""
     if app is None:
-        yield
+        with store.files.pinned():
+            yield
         return
     with app.test_request_context("/"):
         g.user = user
+        g.processed_version = held
         yield
 
 
@@ -77,10 +80,11 @@ def start(order: Order) -> tuple[jobs.Status, bool]:
     hidden, _ = _scope()
     app = current_app._get_current_object() if has_request_context() else None
     user = g.get("user") if has_request_context() else None
+    held = store.files.folder()  # the version job_id's key names
     items = list(order.items)
 
     def work(progress: jobs.Progress) -> bytes:
-        with _as_viewer(app, user):
+        with _as_viewer(app, user, held):
             try:
                 return build(items, (order.ext,), progress=progress, title=order.title,
                              period=order.period)[order.ext]
