@@ -64,8 +64,11 @@ def live_server(processed_dir: Path, command: list[str] | None = None):
 
 ALL_CHARTS_DRAWN = """() => {
   const cards = Array.from(document.querySelectorAll('.chart-card'));
+  // a card that says why its chart cannot be shown (no figures for a small authority,
+  // say) has no graph to wait for
+  const drawable = cards.filter(c => !c.querySelector(':scope > .message'));
   const graphs = Array.from(document.querySelectorAll('.chart-card .js-plotly-plot'));
-  if (!cards.length || graphs.length < cards.length) return false;
+  if (!cards.length || graphs.length < drawable.length) return false;
   return graphs.every(g => g._fullData && g._fullData.length > 0 &&
     g._fullData.some(t => (t.x && t.x.length) || (t.y && t.y.length) || (t.z && t.z.length)) &&
     g.querySelector('.main-svg'));
