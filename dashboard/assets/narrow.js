@@ -92,7 +92,10 @@
       (gd.closest('.graph-scroll') !== null && window.innerWidth < NARROW);
     // A new figure from the server (Plotly.react) brings a new layout: nothing applied.
     if (gd._narrowed && gd._narrowLayout !== gd.layout) { gd._narrowed = null; }
-    if (narrow === Boolean(gd._narrowed)) { return; }
+    if (narrow === Boolean(gd._narrowed)) {  // as it should be (a new figure drawn wide,
+      gd.setAttribute('data-narrow', narrow ? 'true' : 'false');  // say): say so
+      return;
+    }
     var change;
     if (narrow) { change = narrowing(gd); gd._narrowed = change.off; change = change.on; }
     else { change = gd._narrowed; gd._narrowed = null; }
