@@ -1,0 +1,264 @@
+"""Benchmark: every page of the app against a static page drawing the same figures with the
+full plotly.js bundle. ``python tests/benchmarks/bench_pages.py [--loads 7] [--max-ratio 1.0]
+[--against PATH_OR_REV]``
+
+Serves the app with gunicorn and its production settings, warmed up, and waits until the
+warm-up is over (the server's processes have used no CPU for a while). For every page the
+navigation lists, it opens the page in Chromium, takes the figures plotly drew there (data,
+layout, config and size of each graph) and writes a static page that draws them with
+``Plotly.newPlot`` and the full bundle (``static_pages.py``). Then, in one browser, the app's
+page and the static page are loaded in turn, ``--loads`` times each, each a fresh navigation
+with the browser's cache warm; both are timed by the same in-page watch, from navigation start
+to the first frame with every graph drawn and nothing pending. Prints per page the medians,
+the ratio app / static and the JavaScript each page loads, then the worst ratio. With
+``--against`` another checkout (a folder, or a git revision checked out into a temporary
+worktree with its own ETL run) is served too and loaded in the same rounds, and the ratio
+app / other is printed as well. Exits 0 unless ``--max-ratio`` is given and the worst ratio
+is above it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+os.environ.setdefault("DASHBOARD_WARM_UP", "1")  # served as in production: warmed up
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from static_pages import (  # noqa: E402
+    DRAWN_AT,
+    FIGURES,
+    SCRIPT_BYTES,
+    WATCH,
+    StaticServer,
+    write_page,
+)
+
+from etl import config  # noqa: E402
+from tests.dashboard.browser import CHROMIUM, FLAGS, live_server  # noqa: E402
+
+log = logging.getLogger(__name__)
+LOADS = 7
+TIMEOUT_MS = 60_000
+QUIET_S = 3.0  # the server counts as warmed up after this long using under QUIET_CPU
+QUIET_CPU = 0.05  # of one core
+WARM_UP_LIMIT_S = 1800
+NAV_LINKS = "() => Array.from(document.querySelectorAll('header nav a'), a => a.pathname)"
+CONFIGS = ("dashboard/server/gunicorn_conf.py", "dashboard/gunicorn_conf.py")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time used so far by process ``pid`` and all its descendants (Linux ``/proc``)."""
+    total, stack, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while stack:
+        current = stack.pop()
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+    return total
+
+
+def wait_until_quiet(pid_file: Path, name: str) -> float:
+    """Wait until the server whose master wrote ``pid_file`` has used under QUIET_CPU of a
+    core for QUIET_S seconds (its warm-up has finished); return the seconds waited."""
+    start = time.monotonic()
+    while not pid_file.exists() or not pid_file.read_text().strip():
+        if time.monotonic() - start > 60:
+            raise RuntimeError(f"{name}: gunicorn wrote no pid file at {pid_file}")
+        time.sleep(0.1)  # waiting for gunicorn to write its pid file
+    pid = int(pid_file.read_text())
+    window: list[tuple[float, float]] = []
+    while True:
+        now = time.monotonic()
+        window = [*[w for w in window if now - w[0] <= QUIET_S], (now, _cpu_seconds(pid))]
+        span = window[-1][0] - window[0][0]
+        if span >= QUIET_S * 0.9 and window[-1][1] - window[0][1] < QUIET_CPU * span:
+            return now - start
+        if now - start > WARM_UP_LIMIT_S:
+            raise RuntimeError(f"{name}: still busy after {WARM_UP_LIMIT_S} s of warm-up")
+        time.sleep(0.25)  # sampling the server's CPU time
+
+
+@contextlib.contextmanager
+def serve(checkout: Path, processed: Path, name: str, warm_views: int):
+    """Serve ``checkout``'s app with gunicorn (its own settings file) on ``processed``;
+    yield its origin once it has warmed up."""
+    pid_file = Path(tempfile.mkdtemp(prefix="bench-pages-")) / "gunicorn.pid"
+    conf = next((checkout / c for c in CONFIGS if (checkout / c).exists()), None)
+    command = [str(Path(sys.executable).parent / "gunicorn"),
+               *(["-c", str(conf)] if conf else ["-w", "2", "-k", "gthread", "--threads", "4"]),
+               "--chdir", str(checkout), "-b", "127.0.0.1:{port}", "--pid", str(pid_file),
+               "--access-logfile", "/dev/null", "dashboard.wsgi:server"]
+    saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "DASHBOARD_WARM_VIEWS")}
+    os.environ.update(PYTHONPATH=str(checkout), DASHBOARD_WARM_VIEWS=str(warm_views))
+    try:
+        server = live_server(processed, command)
+        origin = server.__enter__()
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key, None) if value is None else os.environ.update({key: value})
+    try:
+        waited = wait_until_quiet(pid_file, name)
+        print(f"{name}: {checkout} at {origin}, warmed up in {waited:.0f} s", flush=True)
+        yield origin
+    finally:
+        server.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def other_checkout(spec: str):
+    """``spec`` as a checkout with built data: a folder as it is, or a git revision checked
+    out into a temporary worktree and its ETL run there; yield (folder, processed dir)."""
+    folder = Path(spec).expanduser()
+    if folder.is_dir():
+        processed = folder / "data" / "processed"
+        if not (processed / "build.json").exists():
+            sys.exit(f"--against {spec}: no processed data in {processed}; run its ETL first")
+        yield folder.resolve(), processed
+        return
+    work = Path(tempfile.mkdtemp(prefix="bench-against-")) / "checkout"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(work), spec],
+                   check=True, capture_output=True)
+    try:
+        print(f"--against {spec}: building its processed data with its own ETL", flush=True)
+        subprocess.run([sys.executable, "-m", "etl"], cwd=work, check=True,
+                       env={**os.environ, "PYTHONPATH": str(work),
+                            "SAFEGUARDING_PROCESSED_DIR": str(work / "data" / "processed")},
+                       stdout=subprocess.DEVNULL)
+        yield work, work / "data" / "processed"
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(work)],
+                       check=False, capture_output=True)
+
+
+def settle(page, url: str) -> int:
+    """Open ``url`` and wait until it has nothing left to fetch and every graph on it is
+    drawn; return the number of graphs."""
+    page.goto(url, wait_until="networkidle", timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "() => { const d = window.__draws; const r = d && d[d.length - 1];"
+        " return r && r[1] === r[2] && !r[3]; }", timeout=TIMEOUT_MS)
+    return page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length")
+
+
+def timed_load(page, url: str, expected: int) -> tuple[float, list]:
+    """One fresh navigation to ``url``: seconds from navigation start until ``expected``
+    graphs are drawn and nothing is pending, and the page's script bytes."""
+    page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+    drawn_at = page.wait_for_function(DRAWN_AT, arg=expected, polling=50,
+                                      timeout=TIMEOUT_MS).json_value()
+    return drawn_at / 1000, page.evaluate(SCRIPT_BYTES)
+
+
+def kb(n: float) -> str:
+    return f"{n / 1024:,.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from dashboard.server import warmup
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--loads", type=int, default=LOADS, help="timed loads of each page")
+    parser.add_argument("--max-ratio", type=float, help="exit 1 if the worst ratio is above")
+    parser.add_argument("--against", help="another checkout (folder or git revision)")
+    parser.add_argument("--warm-views", type=int, default=warmup.WARM_VIEWS_PER_CHART,
+                        help="views of each chart drawn at start-up (production: %(default)s)")
+    parser.add_argument("--pages", nargs="*", help="only these addresses (default: all)")
+    args = parser.parse_args(argv)
+    processed = config.settings().processed_dir
+    if not (processed / "build.json").exists():
+        sys.exit("No processed data: run `make etl` first.")
+    with sync_playwright() as p, contextlib.ExitStack() as stack:
+        origins = {"app": stack.enter_context(serve(ROOT, processed, "app", args.warm_views))}
+        if args.against:
+            folder, other_data = stack.enter_context(other_checkout(args.against))
+            origins["other"] = stack.enter_context(
+                serve(folder, other_data, "other", args.warm_views))
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-static-")))
+        origins["static"] = stack.enter_context(StaticServer(folder))
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        stack.callback(browser.close)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_init_script(WATCH)
+        page = context.new_page()
+        page.goto(origins["app"] + "/", wait_until="networkidle", timeout=TIMEOUT_MS)
+        paths = args.pages or list(dict.fromkeys(page.evaluate(NAV_LINKS)))
+        rows = [measure(page, origins, path, folder, args.loads) for path in paths]
+    return report(rows, "other" in origins, args.loads, args.max_ratio)
+
+
+def measure(page, origins: dict, path: str, folder: Path, loads: int) -> dict:
+    """Figures of the app's ``path``, its static copy, then ``loads`` interleaved rounds."""
+    expected = settle(page, origins["app"] + path)
+    figures = page.evaluate(FIGURES)
+    name = write_page(folder, (path.strip("/") or "overview") + ".html", figures,
+                      title=f"{path}: {len(figures)} figures, full plotly.js")
+    urls = {"app": origins["app"] + path, "static": f"{origins['static']}/{name}"}
+    if "other" in origins:
+        urls["other"] = origins["other"] + path
+        settle(page, urls["other"])  # its own scripts in the browser's cache too
+    settle(page, urls["static"])  # the bundle in the browser's cache, as the app's is
+    times: dict[str, list[float]] = {side: [] for side in urls}
+    scripts: dict[str, list] = {}
+    for _ in range(loads):
+        for side, url in urls.items():
+            seconds, scripts[side] = timed_load(page, url, expected)
+            times[side].append(seconds)
+    return {"path": path, "graphs": expected,
+            "median": {side: statistics.median(t) for side, t in times.items()},
+            "scripts": scripts}
+
+
+def report(rows: list[dict], other: bool, loads: int, max_ratio: float | None) -> int:
+    print(f"\nEvery chart drawn, median of {loads} interleaved loads (s from navigation start); "
+          "JS: KB of scripts the page ran (decoded), sent over the wire on the last load")
+    head = (f"{'page':<26}{'graphs':>7}{'app s':>8}{'static s':>9}{'ratio':>7}"
+            + (f"{'other s':>9}{'app/other':>10}" if other else "")
+            + f"{'app JS KB':>11}{'sent':>7}{'static JS KB':>14}")
+    print(head)
+    worst, worst_other = None, None
+    for row in rows:
+        med, js = row["median"], row["scripts"]
+        ratio = med["app"] / med["static"] if row["graphs"] else None
+        line = (f"{row['path']:<26}{row['graphs']:>7}{med['app']:>8.2f}"
+                + (f"{med['static']:>9.2f}{ratio:>7.2f}" if ratio else f"{'-':>9}{'-':>7}"))
+        if other:
+            vs = med["app"] / med["other"]
+            line += f"{med['other']:>9.2f}{vs:>10.2f}"
+            worst_other = max(worst_other or vs, vs)
+        line += f"{kb(js['app'][1]):>11}{kb(js['app'][0]):>7}{kb(js['static'][1]):>14}"
+        print(line)
+        if ratio and (worst is None or ratio > worst[1]):
+            worst = (row["path"], ratio)
+    print("\nSummary (bench_pages)")
+    if worst:
+        print(f"  worst ratio app / static (full plotly.js): {worst[1]:.2f} on {worst[0]}"
+              "   (target <= 1.0)")
+    biggest = max(rows, key=lambda r: r["scripts"]["app"][1])
+    print(f"  JavaScript a page loads: {kb(biggest['scripts']['app'][1])} KB at most "
+          f"({biggest['path']}); a static page with the full bundle "
+          f"{kb(rows[0]['scripts']['static'][1])} KB")
+    if other:
+        print(f"  worst ratio app / other checkout: {worst_other:.2f}   (<= 1.0: no page slower)")
+    if max_ratio is not None and worst and worst[1] > max_ratio:
+        print(f"  worst ratio {worst[1]:.2f} is above --max-ratio {max_ratio}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
