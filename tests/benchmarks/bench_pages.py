@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import logging
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -34,7 +35,6 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
-os.environ.setdefault("DASHBOARD_WARM_UP", "1")  # served as in production: warmed up
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -105,20 +105,27 @@ def serve(checkout: Path, processed: Path, name: str, warm_views: int):
                *(["-c", str(conf)] if conf else ["-w", "2", "-k", "gthread", "--threads", "4"]),
                "--chdir", str(checkout), "-b", "127.0.0.1:{port}", "--pid", str(pid_file),
                "--access-logfile", "/dev/null", "dashboard.wsgi:server"]
-    saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "DASHBOARD_WARM_VIEWS")}
-    os.environ.update(PYTHONPATH=str(checkout), DASHBOARD_WARM_VIEWS=str(warm_views))
+    # served as in production, warmed up (live_server passes this process's environment)
+    extra = {"PYTHONPATH": str(checkout), "DASHBOARD_WARM_UP": "1",
+             "DASHBOARD_WARM_VIEWS": str(warm_views)}
+    saved = {k: os.environ.get(k) for k in extra}
+    os.environ.update(extra)
     try:
         server = live_server(processed, command)
         origin = server.__enter__()
     finally:
         for key, value in saved.items():
-            os.environ.pop(key, None) if value is None else os.environ.update({key: value})
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     try:
         waited = wait_until_quiet(pid_file, name)
         print(f"{name}: {checkout} at {origin}, warmed up in {waited:.0f} s", flush=True)
         yield origin
     finally:
         server.__exit__(None, None, None)
+        shutil.rmtree(pid_file.parent, ignore_errors=True)
 
 
 @contextlib.contextmanager
