@@ -144,10 +144,11 @@ def other_checkout(spec: str):
                    check=True, capture_output=True)
     try:
         print(f"--against {spec}: building its processed data with its own ETL", flush=True)
-        subprocess.run([sys.executable, "-m", "etl"], cwd=work, check=True,
-                       env={**os.environ, "PYTHONPATH": str(work),
-                            "SAFEGUARDING_PROCESSED_DIR": str(work / "data" / "processed")},
-                       stdout=subprocess.DEVNULL)
+        etl = subprocess.run([sys.executable, "-m", "etl"], cwd=work, capture_output=True,
+                             text=True, env={**os.environ, "PYTHONPATH": str(work),
+                             "SAFEGUARDING_PROCESSED_DIR": str(work / "data" / "processed")})
+        if etl.returncode:
+            sys.exit(f"--against {spec}: its ETL failed:\n{etl.stderr[-2000:]}")
         yield work, work / "data" / "processed"
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(work)],
