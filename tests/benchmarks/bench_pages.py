@@ -140,8 +140,11 @@ def other_checkout(spec: str):
         yield folder.resolve(), processed
         return
     work = Path(tempfile.mkdtemp(prefix="bench-against-")) / "checkout"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(work), spec],
-                   check=True, capture_output=True)
+    added = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(work),
+                            spec], capture_output=True, text=True)
+    if added.returncode:
+        sys.exit(f"--against {spec}: neither a folder nor a revision git can check out: "
+                 f"{added.stderr.strip()}")
     try:
         print(f"--against {spec}: building its processed data with its own ETL", flush=True)
         etl = subprocess.run([sys.executable, "-m", "etl"], cwd=work, capture_output=True,
