@@ -48,6 +48,7 @@ from static_pages import (  # noqa: E402
 )
 
 from etl import config  # noqa: E402
+from etl import log as logs  # noqa: E402
 from tests.dashboard.browser import CHROMIUM, FLAGS, live_server  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -214,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="views of each chart drawn at start-up (production: %(default)s)")
     parser.add_argument("--pages", nargs="*", help="only these addresses (default: all)")
     args = parser.parse_args(argv)
+    logs.configure()  # progress, a line a page, on standard error
     # stopped (by a time limit, say): still stop the servers and remove the worktree
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     processed = config.settings().processed_dir
@@ -260,7 +262,8 @@ def measure(page, origins: dict, path: str, folder: Path, loads: int) -> dict:
         for side, url in urls.items():
             seconds, sent[side] = timed_load(page, url, expected)
             times[side].append(seconds)
-    log.info("%s: %s", path, times)
+    log.info("%s: %d graphs, seconds %s", path, expected,
+             "; ".join(f"{side} {' '.join(f'{t:.2f}' for t in ts)}" for side, ts in times.items()))
     return {"path": path, "graphs": expected, "scripts": scripts, "sent": sent,
             "median": {side: statistics.median(t) for side, t in times.items()}}
 
