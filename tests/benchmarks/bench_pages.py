@@ -157,6 +157,7 @@ def other_checkout(spec: str):
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(work)],
                        check=False, capture_output=True)
+        shutil.rmtree(work.parent, ignore_errors=True)
 
 
 SETTLED = """() => {
