@@ -49,11 +49,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 ## bench: time the ETL, the official releases' import, the dashboard's pages, choices
-## and image exports in Chromium, the small-area maps, and 50 users under gunicorn
+## and image exports in Chromium, every page against a static page drawing its figures
+## with the full plotly.js (the ratio, and the JavaScript each loads), the small-area
+## maps, and 50 users under gunicorn
 bench: $(BUILD)
 	$(BIN)/python tests/benchmarks/bench_etl.py
 	$(BIN)/python tests/benchmarks/bench_releases.py
 	$(BIN)/python tests/benchmarks/bench_dashboard.py
+	$(BIN)/python tests/benchmarks/bench_pages.py
 	$(BIN)/python tests/benchmarks/bench_pack.py
 	$(BIN)/python tests/benchmarks/bench_maps.py
 	$(BIN)/python tests/benchmarks/load.py --users 50 --seconds 60

@@ -48,7 +48,7 @@ WARDS_DRAWN = """(n) => {
 def browser_figures(processed: Path, authority: str, wards: int) -> None:
     os.environ["SAFEGUARDING_AUTHORITY"] = authority
     gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-c",
-                str(ROOT / "dashboard" / "gunicorn_conf.py"), "-b", "127.0.0.1:{port}",
+                str(ROOT / "dashboard" / "server" / "gunicorn_conf.py"), "-b", "127.0.0.1:{port}",
                 "--access-logfile", "/dev/null"]
     with live_server(processed, gunicorn) as origin, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
