@@ -13,6 +13,7 @@ from dashboard.ids import Page
 from dashboard.store import catalogue
 from dashboard.ui.catalogue import link_table
 from dashboard.ui.components import page_header
+from dashboard.ui.tables import scroll_box
 from dashboard.ui.titles import page_title
 from dashboard.words.api_examples import PREFIX, Examples
 
@@ -47,8 +48,8 @@ def _example_measure() -> str:
 
 def _code(title: str, text: str, language: str) -> list:
     return [html.H3(title),
-            html.Pre(html.Code(text, className=f"language-{language}"), tabIndex="0",
-                     className="code-example", **{"aria-label": f"{title} example"})]
+            scroll_box(html.Pre(html.Code(text, className=f"language-{language}"),
+                                className="code-example"), f"{title} example")]
 
 
 def layout(**_query) -> html.Div:
