@@ -35,6 +35,7 @@ SMALL = (1, 5)  # counts from local records shown only as "c"
 COUNT_UNITS = ("count",)
 AUTHORITY_LEVEL = "local_authority"
 SPANS = ("_average", "_span")  # period types over several years
+DERIVED = "derived"  # the source_table of figures worked out here (rates, say)
 
 
 class NotFound(LookupError):
@@ -155,10 +156,33 @@ def _text(value) -> str | None:
         else value
 
 
-def _release_of(stems: list[str], releases: dict) -> str | None:
-    by_stem = {PurePath(file).stem: file for file in releases}
-    found = [by_stem[s] for s in stems if s in by_stem]
-    return found[0] if found else None
+def release_files() -> dict[str, str]:
+    """Measure id → the release file it came from, when its rows name the file's table
+    (``source_table`` is the file's name), and for a rate worked out here (``derived``)
+    the release of the measure it is worked out from (whose id begins its own), else the
+    one release of its dataset."""
+    found = summaries()
+    recorded = files.build_info().get("releases") or {}
+    by_stem = {PurePath(f).stem: f for f in recorded}
+    of_dataset: dict[str, list[str]] = {}
+    for file, info in recorded.items():
+        of_dataset.setdefault(info.get("dataset"), []).append(file)
+    out = {}
+    for measure_id, tables in found["tables"].items():
+        hit = [by_stem[t] for t in tables if t in by_stem]
+        if hit:
+            out[measure_id] = hit[0]
+    for measure_id, tables in found["tables"].items():
+        if measure_id in out or DERIVED not in tables:
+            continue
+        bases = [b for b in out if measure_id.startswith(f"{b}_")
+                 and found.loc[b, "dataset"] == found.loc[measure_id, "dataset"]]
+        only = of_dataset.get(found.loc[measure_id, "dataset"], [])
+        if bases:
+            out[measure_id] = out[max(bases, key=len)]
+        elif len(only) == 1:
+            out[measure_id] = only[0]
+    return out
 
 
 def measures() -> list[dict]:
@@ -168,11 +192,12 @@ def measures() -> list[dict]:
     (how many local authorities have a figure) and rows."""
     meta = files.measures()
     found = summaries()
-    releases = files.build_info().get("releases") or {}
+    derived = release_files()
+    recorded = "release" in meta.columns
     out = []
     for measure_id, summary in found.iterrows():
         row = meta.loc[measure_id] if measure_id in meta.index else pd.Series(dtype=object)
-        release = _text(row.get("release")) or _release_of(summary["tables"], releases)
+        release = _text(row.get("release")) if recorded else derived.get(measure_id)
         counted = _text(row.get("authorities"))
         decimals = _text(row.get("decimals"))
         out.append({

@@ -11,7 +11,6 @@ release of its dataset) the dataset's; the rest from those measures' figures.
 from __future__ import annotations
 
 import logging
-from pathlib import PurePath
 
 import pandas as pd
 
@@ -28,17 +27,15 @@ def _indicator(entry: dict) -> dict:
 
 def _release_measures(file: str, info: dict, found: pd.DataFrame, meta: pd.DataFrame,
                       shared: bool) -> list[str]:
-    """The ids of the measures release ``file`` gave, in the registry's order."""
+    """The ids of the measures release ``file`` gave (and those worked out from them)."""
     if info.get("measures") is not None:
         ids = list(info["measures"])
     elif "release" in meta.columns and (meta["release"] == file).any():
         ids = meta.loc[meta["release"] == file, "measure"].tolist()
     else:
-        mine = found[found["dataset"] == info.get("dataset")]
-        stem = PurePath(file).stem
-        ids = mine[[stem in tables for tables in mine["tables"]]].index.tolist()
+        ids = [m for m, f in catalogue.release_files().items() if f == file]
         if not ids and not shared:
-            ids = mine.index.tolist()
+            ids = found[found["dataset"] == info.get("dataset")].index.tolist()
     return [i for i in ids if i in found.index]
 
 
