@@ -8,6 +8,7 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard.charts import data as cat
 from dashboard.charts.data import Ids
@@ -99,13 +100,14 @@ def _open(page, server, path="/data"):
     # Why: the page's layout has arrived once its heading and the search form are drawn.
     page.wait_for_selector(f"main h1 >> text={Page.DATA.title}")
     page.wait_for_selector(f"#{Ids.SEARCH}")
+    page.wait_for_selector(f"#{Ids.FOUND}")
 
 
 def test_the_catalogue_in_chromium_is_accessible_and_offline(page, server, processed):
     _open(page, server)
     built = json.loads((processed.path / "build.json").read_text())
-    rows = page.locator(f"#{Ids.RELEASES} tbody tr")
-    assert rows.count() == len(built["releases"])
+    # Why: Dash draws the tables' HTML after the layout arrives; expect waits for them.
+    expect(page.locator(f"#{Ids.RELEASES} tbody tr")).to_have_count(len(built["releases"]))
     links = page.locator(EXPLORE_LINKS)
     assert links.count() > 150
     for details in page.locator("details.table-view").all()[:3]:
@@ -138,9 +140,9 @@ def test_the_search_and_an_indicator_link_work_from_the_keyboard(page, server, a
     page.wait_for_function(f"() => (document.getElementById('{Ids.FOUND}') || {{}})"
                            f".textContent?.includes('{word}')")
     assert page.locator(f"#{Ids.QUERY}").input_value() == word
-    shown = page.locator(EXPLORE_LINKS)
     expected = len(_shown_measures(layout_of(Page.DATA, q=word)))
-    assert shown.count() == expected > 0
+    assert expected > 0
+    expect(page.locator(EXPLORE_LINKS)).to_have_count(expected)
     assert page.locator("details.table-view[open]").count() >= 1  # opened by the search
     _tab_to(page, "() => (document.activeElement.getAttribute('href') || '')"
                   ".startsWith('/explore?measure=')", "an indicator's link")
