@@ -190,6 +190,11 @@ def measures() -> list[dict]:
     label, description, unit, decimals, polarity, theme, dataset, release (the file it
     was imported from, for an official one), periods, levels, breakdowns, authorities
     (how many local authorities have a figure) and rows."""
+    return [dict(entry) for entry in _measures(files.version())]
+
+
+@lru_cache(maxsize=8)
+def _measures(version: tuple) -> tuple[dict, ...]:
     meta = files.measures()
     found = summaries()
     derived = release_files()
@@ -218,7 +223,7 @@ def measures() -> list[dict]:
             "authorities": int(counted) if counted is not None else summary["authorities"],
             "rows": int(summary["rows"]),
         })
-    return out
+    return tuple(out)
 
 
 def measure(measure_id: str) -> dict:

@@ -51,7 +51,7 @@ def main() -> None:
     if not (processed / "build.json").exists():
         sys.exit("No processed data: run `make etl` first.")
     gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-c",
-                str(ROOT / "dashboard" / "gunicorn_conf.py"), "-b", "127.0.0.1:{port}",
+                str(ROOT / "dashboard" / "server" / "gunicorn_conf.py"), "-b", "127.0.0.1:{port}",
                 "--access-logfile", "/dev/null"]
     with live_server(processed, gunicorn) as origin:
         api = f"{origin}/api/v1"
