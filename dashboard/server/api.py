@@ -41,6 +41,7 @@ JSON_TYPE = "application/json"
 CSV_TYPE = "text/csv"
 
 api = Blueprint("api_v1", __name__, url_prefix=PREFIX)
+limiter.limit(api_limit)(api)  # once, however many apps register the blueprint
 
 
 class ApiError(Exception):
@@ -306,6 +307,5 @@ def _unavailable(err: files.DataUnavailable) -> Response:
 
 
 def register(server: Flask) -> None:
-    """The blueprint, limited per client address."""
-    limiter.limit(api_limit)(api)
+    """The blueprint (limited per client address)."""
     server.register_blueprint(api)

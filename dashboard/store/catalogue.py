@@ -21,7 +21,7 @@ import pandas as pd
 from dashboard.store import files
 from dashboard.store.profile import profile
 from dashboard.store.series import own_reports
-from etl.config import TOTAL
+from dashboard.store.summary import summarise
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,6 @@ FIGURE_COLUMNS = ["dataset", "measure", "breakdown", "breakdown_value", "period"
 LOCAL_MARK = "authority_code"  # a column only datasets built from local records have
 SMALL = (1, 5)  # counts from local records shown only as "c"
 COUNT_UNITS = ("count",)
-AUTHORITY_LEVEL = "local_authority"
-SPANS = ("_average", "_span")  # period types over several years
 DERIVED = "derived"  # the source_table of figures worked out here (rates, say)
 
 
@@ -95,10 +93,6 @@ def _guarded(name: str, table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _date(value) -> str:
-    return "" if value is None or pd.isna(value) else str(value)
-
-
 @lru_cache(maxsize=8)
 def _summaries(version: tuple) -> pd.DataFrame:
     """Per visible measure: its dataset, periods, levels, breakdowns, authorities, source
@@ -110,26 +104,7 @@ def _summaries(version: tuple) -> pd.DataFrame:
         except files.DataUnavailable as err:
             log.warning("catalogue: %s left out: %s", name, err)
             continue
-        for measure, group in table.groupby("measure", sort=False):
-            ordered = group.sort_values("period_start", na_position="first")
-            single = ordered[~ordered["period_type"].astype(str).str.endswith(SPANS)]
-            single = single if not single.empty else ordered
-            split = group[group["breakdown_value"] != TOTAL]
-            breakdowns = {b: sorted(map(str, v.unique()))
-                          for b, v in split.groupby("breakdown")["breakdown_value"]}
-            parts.append({
-                "measure": measure, "dataset": name,
-                "periods": list(dict.fromkeys(ordered["period"].astype(str))),
-                "first": (_date(single["period_start"].iloc[0]), str(single["period"].iloc[0])),
-                "last": (_date(single["period_end"].iloc[-1]), str(single["period"].iloc[-1])),
-                "levels": sorted(group["geographic_level"].dropna().unique().tolist()),
-                "breakdowns": breakdowns,
-                "authorities": int(group.loc[group["geographic_level"] == AUTHORITY_LEVEL,
-                                             "area_code"].nunique()),
-                "tables": sorted(group["source_table"].dropna().unique().tolist())
-                if "source_table" in group.columns else [],
-                "rows": len(group),
-            })
+        parts += summarise(name, table)
     return pd.DataFrame(parts, columns=["measure", "dataset", "periods", "first", "last", "levels",
                                         "breakdowns", "authorities", "tables", "rows"])
 
