@@ -21,7 +21,7 @@ import pandas as pd
 from dashboard.store import files
 from dashboard.store.profile import profile
 from dashboard.store.series import own_reports
-from dashboard.store.summary import summarise
+from dashboard.store.summary import COLUMNS, summarise
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +104,9 @@ def _summaries(version: tuple) -> pd.DataFrame:
         except files.DataUnavailable as err:
             log.warning("catalogue: %s left out: %s", name, err)
             continue
-        parts += summarise(name, table)
-    return pd.DataFrame(parts, columns=["measure", "dataset", "periods", "first", "last", "levels",
+        parts.append(table[[c for c in COLUMNS if c in table.columns]].assign(dataset=name))
+    found = summarise(None, pd.concat(parts, ignore_index=True)) if parts else []
+    return pd.DataFrame(found, columns=["measure", "dataset", "periods", "first", "last", "levels",
                                         "breakdowns", "authorities", "tables", "rows"])
 
 

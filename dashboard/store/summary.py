@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 AUTHORITY_LEVEL = "local_authority"
 SPANS = ("_average", "_span")  # period types over several years
-COLUMNS = ["measure", "period", "period_type", "period_start", "period_end",
+COLUMNS = ["dataset", "measure", "period", "period_type", "period_start", "period_end",
            "geographic_level", "area_code", "breakdown", "breakdown_value", "source_table"]
 
 
@@ -32,14 +32,19 @@ def _lists(frame: pd.DataFrame, column: str) -> dict[str, list]:
     return out
 
 
-def summarise(name: str, table: pd.DataFrame) -> list[dict]:
-    """One dict per measure of dataset ``name``, in the order the measures first appear."""
+def summarise(name: str | None, table: pd.DataFrame) -> list[dict]:
+    """One dict per measure of dataset ``name`` (or, without it, of the dataset in each
+    row's ``dataset`` column, several datasets' rows summarised at once: far quicker than
+    one by one), in the order the measures first appear."""
     present = [c for c in COLUMNS if c in table.columns]
-    frame = pd.DataFrame({c: table[c].astype(object) for c in present})
+    frame = table[present].copy()
+    if name is not None:
+        frame["dataset"] = name
     if "source_table" not in frame.columns:
         frame["source_table"] = None
     frame = frame.sort_values(["period_start"], kind="stable", na_position="first")
     order = list(dict.fromkeys(table["measure"].astype(object)))
+    dataset = frame.drop_duplicates("measure").set_index("measure")["dataset"]
     rows = frame.groupby("measure", sort=False).size()
     periods = _lists(frame, "period")
     levels = _lists(frame, "geographic_level")
@@ -57,7 +62,7 @@ def summarise(name: str, table: pd.DataFrame) -> list[dict]:
     for measure, key, value in split.drop_duplicates().itertuples(index=False, name=None):
         breakdowns[measure][str(key)].add(str(value))
     return [{
-        "measure": m, "dataset": name,
+        "measure": m, "dataset": dataset[m],
         "periods": [str(p) for p in periods[m]],
         "first": (_date(firsts.at[m, "period_start"]), str(firsts.at[m, "period"])),
         "last": (_date(lasts.at[m, "period_end"]), str(lasts.at[m, "period"])),
