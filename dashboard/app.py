@@ -18,6 +18,7 @@ from dashboard import charts, store
 from dashboard.ids import App, Page
 from dashboard.server import (
     admins,
+    api,
     auth,
     callback_cache,
     health,
@@ -136,6 +137,7 @@ def create_app() -> Dash:
     health.register(app.server)
     callback_cache.register(app.server)  # after sign-in, so a viewer's scope is known
     routes.register(app.server)
+    api.register(app.server)  # the data API, /api/v1/
     limits.register(app)  # after Dash's own routes: it limits the pack page's callback
     plotlyjs.register(app.server)
     log.info("Dashboard for %s (%s)", profile.name, profile.code)

@@ -27,6 +27,8 @@ class Page(StrEnum):
     BENCHMARKING = "benchmarking"
     MAPS = "maps"
     ABOUT = "about"
+    DATA = "data"
+    API = "api"
     PACK = "pack"
 
     @property
@@ -71,6 +73,8 @@ TITLES = {
     Page.BENCHMARKING: "Benchmarking",
     Page.MAPS: "Small-area maps",
     Page.ABOUT: "About the data",
+    Page.DATA: "Data catalogue",
+    Page.API: "Data API",
     Page.PACK: "Committee pack",
 }
 

@@ -7,6 +7,8 @@
   pack page's "Make" buttons alike.
 - ``DASHBOARD_EXPORT_LIMIT``: chart downloads (CSV, Excel, PNG, SVG; default ``120 per
   minute``).
+- ``DASHBOARD_API_LIMIT``: requests to the data API, ``/api/v1/`` (default ``300 per
+  minute``: a script paging through a large measure a few times a second fits).
 - ``DASHBOARD_LIMITS_STORAGE``: where the counts are kept (default ``memory://``: in
   each server process, so with two gunicorn workers a client may get up to twice the
   limit; ``redis://host:6379`` shares them between processes and hosts, with the
@@ -42,6 +44,10 @@ def pack_limit() -> str:
 
 def export_limit() -> str:
     return os.environ.get("DASHBOARD_EXPORT_LIMIT", "").strip() or "120 per minute"
+
+
+def api_limit() -> str:
+    return os.environ.get("DASHBOARD_API_LIMIT", "").strip() or "300 per minute"
 
 
 limiter = Limiter(key_func=client_address, strategy="moving-window",

@@ -11,6 +11,7 @@ import threading
 
 from dashboard import charts
 from dashboard.exports import images
+from dashboard.store import catalogue
 from dashboard.ui import components
 
 WARM_VIEWS_PER_CHART = 40  # views of each chart drawn into the cache at start-up
@@ -42,6 +43,8 @@ def warm_up() -> threading.Thread | None:
         for chart in list(charts.REGISTRY.values()):
             with contextlib.suppress(Exception):  # a chart that fails shows its own message
                 components.chart_card(chart, {})
+        with contextlib.suppress(Exception):  # the catalogue's and the data API's summaries
+            catalogue.measures()
         images.start_renderer()
         views = views_per_chart()
         for chart in list(charts.REGISTRY.values()) if views else []:  # then other views

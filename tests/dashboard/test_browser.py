@@ -21,7 +21,8 @@ from .browser import ALL_CHARTS_DRAWN, open_drawn, serious_problems
 from .helpers import DUDLEY, latest_year
 
 PAGES = [p.path for p in sorted(Page, key=lambda p: p.order)]
-CHART_PAGES = [p for p in PAGES if p not in ("/", "/about", "/pack")]
+TEXT_PAGES = {Page.ABOUT.path, Page.DATA.path, Page.API.path, Page.PACK.path}
+CHART_PAGES = [p for p in PAGES if p != "/" and p not in TEXT_PAGES]
 
 
 # The trace types the page's plotly.js knows, and those its charts use.

@@ -23,7 +23,8 @@ from .webclient import serving
 # Pages listing every authority of a region or of England (so any name may appear there
 # as one row among the others) and the pack page (the basket, no figures).
 LISTS_EVERY_AUTHORITY = {Page.BENCHMARKING}
-TEXT_PAGES = {Page.ABOUT.path, Page.PACK.path, Page.OVERVIEW.path}
+TEXT_PAGES = {Page.ABOUT.path, Page.DATA.path, Page.API.path, Page.PACK.path,
+              Page.OVERVIEW.path}
 LEAD_PAGES = {p.path for p in Page if indicators.for_page(p)}
 PICKED = 3
 SEED = int(os.environ["SAFEGUARDING_TEST_SEED"])  # chosen and printed by tests/conftest.py
