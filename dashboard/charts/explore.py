@@ -191,7 +191,7 @@ def trend_title(shown: pd.DataFrame, info: pd.Series, name: str) -> str:
         return f"{label}: England {_value(england.iloc[0])} {when}; no figure for {name}"
     row = mine.iloc[0]
     if fmt.is_missing(row["value"]):
-        return f"{label}: {name}'s figure {when} was not published ({_value(row)})"
+        return f"{label}: {name}'s figure {when} was not published: {_value(row)}"
     noun = NOUNS.get(row["unit"], "figure")
     text = f"{label}: {when} {name}'s {noun} was {fmt.value(row['value'], row['unit'])}"
     if england.empty or fmt.is_missing(england.iloc[0]["value"]) or \
