@@ -9,15 +9,16 @@ import logging
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import charts as registry
 from dashboard import store
 from dashboard.charts.explore import NONE, PAGE, Ids, resolve, scopes, words
 from dashboard.ids import App
 from dashboard.store import releases as released
-from dashboard.ui.accepts import Text, accepts, optional
-from dashboard.ui.components import message
+from dashboard.ui.accepts import Record, Text, accepts
+from dashboard.ui.components import message, radio, slot_id
 from dashboard.ui.pagekit import layout as page_layout
 from dashboard.ui.pagekit import slot, state_id
 from dashboard.ui.titles import page_title
@@ -29,7 +30,8 @@ MAX_VALUE = 300  # characters in a choice (a release's file name, a measure id)
 KEYS = ("release", "measure", "breakdown", "value", "scope")
 CONTROLS = {"release": Ids.RELEASE, "measure": Ids.MEASURE, "breakdown": Ids.BREAKDOWN,
             "value": Ids.VALUE, "scope": Ids.SCOPE}
-LIST_STYLE = {"maxHeight": "18rem", "overflowY": "auto"}
+GROUPS = ("measure", "breakdown", "value")  # drawn again when the others change
+FIXED = ("release", "scope")  # always the same buttons: only which is pressed changes
 dash.register_page(__name__, path=PAGE.path, name=PAGE.title, title=page_title(PAGE, TITLE),
                    order=PAGE.order)
 
@@ -92,15 +94,17 @@ def options(state: dict) -> dict[str, list[dict]]:
     }
 
 
-def _control(key: str, legend: str, state: dict, choices: list[dict],
-             hidden: bool = False) -> html.Fieldset:
-    legend_id = f"{CONTROLS[key]}-legend"
-    return html.Fieldset([
-        html.Legend(legend, id=legend_id),
-        dcc.RadioItems(id=CONTROLS[key], options=choices, value=state[key],
-                       className="explore-choices", labelClassName="explore-choice",
-                       style=LIST_STYLE if key == "measure" else None),
-    ], className="control", id=f"{CONTROLS[key]}-set", hidden=hidden)
+def _control(key: str, legend: str, state: dict, choices: list[dict]) -> html.Fieldset:
+    """A labelled set of toggle buttons (Tab to each, Enter or Space to choose)."""
+    return radio(CONTROLS[key], legend, [(c["value"], c["label"]) for c in choices],
+                 state[key])
+
+
+def _groups(state: dict, choices: dict) -> list:
+    """The controls whose choices follow the others: indicator, breakdown and value."""
+    return [_control("measure", "Indicator", state, choices["measure"]),
+            _control("breakdown", "Breakdown", state, choices["breakdown"]),
+            _control("value", "Value of the breakdown", state, choices["value"])]
 
 
 def layout(**query) -> html.Div:
@@ -112,12 +116,12 @@ def layout(**query) -> html.Div:
                            "folder and run the ETL (see the README).", shown=[])
     state, notes = choose(query)
     choices = options(state)
+    groups = _groups(state, choices)
     controls = [
         _control("release", "Release", state, choices["release"]),
-        _control("measure", "Indicator", state, choices["measure"]),
-        _control("breakdown", "Breakdown", state, choices["breakdown"]),
-        _control("value", "Value of the breakdown", state, choices["value"],
-                 hidden=state["breakdown"] == TOTAL),
+        *[html.Div(group, id=f"{CONTROLS[key]}-set", hidden=key == "value" and
+                   state["breakdown"] == TOTAL) for key, group in zip(GROUPS, groups,
+                                                                       strict=True)],
         _control("scope", "Rank and map among", state, choices["scope"]),
     ]
     page = page_layout(PAGE, TITLE, f"Any figure of the official releases: {me.name} against "
@@ -130,25 +134,41 @@ def layout(**query) -> html.Div:
 
 
 CHARTS = registry.on_page(PAGE)
+KEY_OF = {control: key for key, control in CONTROLS.items()}
+
+
+def _buttons(key: str):
+    return {"type": App.CHOICE, "control": CONTROLS[key], "value": ALL}
 
 
 @callback(
-    *[Output(CONTROLS[k], "options") for k in ("measure", "breakdown", "value")],
-    *[Output(CONTROLS[k], "value") for k in KEYS],
-    Output(f"{Ids.VALUE}-set", "hidden"), Output(Ids.NOTICE, "children"),
-    *[Output(f"{c.id}-slot", "children") for c in CHARTS],
+    *[Output(f"{CONTROLS[k]}-set", "children") for k in GROUPS],
+    Output(f"{Ids.VALUE}-set", "hidden"),
+    *[Output(_buttons(k), "aria-pressed") for k in FIXED],
+    Output(Ids.NOTICE, "children"),
+    *[Output(slot_id(c.id), "children") for c in CHARTS],
     Output(state_id(PAGE), "data"), Output(App.URL, "search", allow_duplicate=True),
-    *[Input(CONTROLS[k], "value") for k in KEYS], prevent_initial_call=True)
-@accepts({CONTROLS[k]: optional(Text(MAX_VALUE)) for k in KEYS})
-def _update(*values):
-    asked = dict(zip(KEYS, values, strict=True))
+    *[Input(_buttons(k), "n_clicks") for k in KEYS], State(state_id(PAGE), "data"),
+    prevent_initial_call=True)
+@accepts({state_id(PAGE): Record({k: Text(MAX_VALUE) for k in KEYS}, optional=frozenset(
+    KEYS))}, ids={App.CHOICE: {"value": Text(MAX_VALUE)}})
+def _update(*args):
+    """A pressed choice: the choices that follow it, the charts, and the address."""
     trigger = ctx.triggered_id
-    changed = next((k for k, c in CONTROLS.items() if c == trigger), None)
-    state, notes = choose(asked, changed)
-    choices = options(state)
+    if not trigger or not any(any(n or 0 for n in clicks) for clicks in args[:-1]):
+        raise PreventUpdate
+    before = dict(args[-1] or {})
+    changed = KEY_OF.get(trigger["control"])
+    if changed is None or before.get(changed) == trigger["value"]:
+        raise PreventUpdate
+    state, notes = choose({**before, changed: trigger["value"]}, changed)
+    groups = _groups(state, options(state))
+    start = len(GROUPS) + 1
+    pressed = [["true" if item["id"]["value"] == state[key] else "false" for item in spec]
+               for key, spec in zip(FIXED, ctx.outputs_list[start:start + len(FIXED)],
+                                    strict=True)]
     cards = [slot(c, state).children for c in CHARTS]
-    return (*[choices[k] for k in ("measure", "breakdown", "value")],
-            *[state[k] for k in KEYS], state["breakdown"] == TOTAL,
+    return (*groups, state["breakdown"] == TOTAL, *pressed,
             [message(n, "info") for n in notes], *cards, state,
             "?" + urlencode({k: state[k] for k in ("measure", "breakdown", "value",
                                                     "release", "scope")}))

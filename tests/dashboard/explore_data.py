@@ -2,7 +2,8 @@
 generic EES importer writes one (``ees_<slug>`` dataset, measures with a breakdown, a
 ``build.json`` release entry with its measures and breakdowns): the real DfE file of child
 protection plans by length (d5) read into the tidy layout, so the explorer's breakdowns,
-symbols and intervals are tested on published figures. Its shares come with their
+symbols and intervals are tested on published figures. The counts have their total
+too (the shares none). The shares come with their
 numerator and denominator but no interval, as the generic importer gives them; a third
 measure keeps only the release's England and regional rows.
 """
@@ -51,8 +52,10 @@ def tidy(csv: Path) -> pd.DataFrame:
                          "source_id": "dfe_children_in_need", "source_table": csv.stem,
                          "old_la_code": raw["old_la_code"].to_numpy(),
                          "region_code": raw["region_code"].to_numpy()})
-    total, _ = _figures(raw["CPP_At31"])
-    parts = []
+    total, total_status = _figures(raw["CPP_At31"])
+    parts = [base.assign(measure=COUNT, breakdown="Total", breakdown_value="Total",
+                         unit="count", value=total.to_numpy(), status=total_status.to_numpy(),
+                         numerator=np.nan, denominator=np.nan)]
     for length in LENGTHS:
         count, count_status = _figures(raw[length])
         share, share_status = _figures(raw[f"{length}_percent"])
