@@ -159,3 +159,28 @@ def test_a_measure_picked_at_random_draws(page, server, explored):
     expect(trend.locator(".js-plotly-plot .main-svg").first).to_be_visible()
     assert page.locator(".chart-card").count() == 3
     assert page.console_errors == []
+
+
+def test_the_address_is_checked_against_the_data(app, in_copy, explored):
+    from dashboard.ids import Page
+
+    from .helpers import layout_of, texts_of, walk
+
+    def pressed(tree) -> dict:
+        return {c.id["control"]: c.id["value"] for c in walk(tree)
+                if isinstance(getattr(c, "id", None), dict) and
+                getattr(c, "aria-pressed", None) == "true"}
+
+    unknown = layout_of(Page.EXPLORE, measure="no_such_measure")
+    assert "No imported release has the measure 'no_such_measure'" in texts_of(unknown)
+    assert pressed(unknown)[Ids.MEASURE] == in_copy.get(Ids.TREND).state({})["measure"]
+    build = json.loads((explored / "build.json").read_text(encoding="utf-8"))
+    d3 = next(f for f in build["releases"] if f.startswith("d3_"))
+    chosen = pressed(layout_of(Page.EXPLORE, release=d3))
+    assert chosen[Ids.RELEASE] == d3 and chosen[Ids.MEASURE].startswith("dfe_cp_plans")
+    no_total = layout_of(Page.EXPLORE, measure=data.SHARE)
+    assert pressed(no_total)[Ids.VALUE] == sorted(data.LENGTHS)[0]
+    assert "This measure has no figures for Total" in texts_of(no_total)
+    kept = pressed(layout_of(Page.EXPLORE, measure=data.SHARE, breakdown=data.BREAKDOWN,
+                             value=LONG, scope="england"))
+    assert (kept[Ids.VALUE], kept[Ids.SCOPE]) == (LONG, "england")
