@@ -8,12 +8,15 @@ from __future__ import annotations
 import csv
 import io
 
+import docx
 import numpy as np
 import pandas as pd
 import pytest
 
 from dashboard.charts.explore import Ids, resolve
 from dashboard.exports.packs import decode_items, encode_items, make_item
+from dashboard.exports.packs.document import prepare
+from dashboard.exports.packs.word import to_docx
 from dashboard.store import releases as released
 from dashboard.ui.components import chart_card
 from dashboard.words import format as fmt
@@ -185,3 +188,8 @@ def test_downloads_and_packs_keep_the_state(registry, explored, app):
     drawn = again.chart.render(again.state_dict())
     assert set(drawn.data["breakdown_value"]) == {LONG}
     assert len(drawn.data) >= 140
+    # In a pack (a Word document, opened again), the chart is drawn with its choices.
+    pack = prepare([again], images=False)
+    assert [c.finding for c in pack.charts] == [drawn.title] and not pack.missing
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(to_docx(pack))).paragraphs)
+    assert drawn.title in text and "2 years or more" in text
