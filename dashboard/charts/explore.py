@@ -232,9 +232,10 @@ def trend(state: dict) -> ChartResult:
         notes.append("Gaps in a line are years whose figure was not published (suppressed "
                      "or not available); the table gives the reason.")
     fig = trend_figure(shown, me.name)
+    unit = fmt.unit_label(info["unit"])
+    measure = info["label"] if unit in info["label"] else f"{info['label']} ({unit})"
     return ChartResult(fig, shown, trend_title(shown, info, me.name),
-                       f"{info['label']} ({fmt.unit_label(info['unit'])}), "
-                       f"{periods_of(shown)}", source, [n for n in notes if n])
+                       f"{measure}, {periods_of(shown)}", source, [n for n in notes if n])
 
 
 def _authority_rows(state: dict, what: str) -> tuple[pd.DataFrame, pd.Series, str, list]:
