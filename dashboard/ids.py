@@ -25,6 +25,7 @@ class Page(StrEnum):
     TRAINING = "training"
     SECTION_11 = "section-11"
     BENCHMARKING = "benchmarking"
+    EXPLORE = "explore"
     MAPS = "maps"
     ABOUT = "about"
     DATA = "data"
@@ -71,6 +72,7 @@ TITLES = {
     Page.TRAINING: "Training",
     Page.SECTION_11: "Section 11 audit",
     Page.BENCHMARKING: "Benchmarking",
+    Page.EXPLORE: "Explore the statistics",
     Page.MAPS: "Small-area maps",
     Page.ABOUT: "About the data",
     Page.DATA: "Data catalogue",

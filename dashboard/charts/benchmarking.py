@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from dashboard import figures, store
 from dashboard.charts import benchmarking_map
@@ -64,19 +65,32 @@ def series(slug: str, areas: list[str] | None = None) -> tuple[pd.DataFrame, pd.
     return store.select(dataset, measure, areas=areas), store.measure(measure)
 
 
+def trend_rows(rows: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """The authority, its neighbours pooled, its region and England, in that order, from
+    one measure's rows (``codes``: the neighbours')."""
+    compared = rows[rows["role"].isin(["authority", "region", "england"])]
+    return by_role(pd.concat([compared, neighbours_average(rows, codes)], ignore_index=True))
+
+
+def trend_figure(shown: pd.DataFrame, name: str) -> go.Figure:
+    """The lines of ``trend_rows``, with the authority's 95% interval where it has one."""
+    fig = figures.trend(shown, series="area_name")
+    mine = shown[shown["role"] == "authority"]
+    if {"lower_95", "upper_95"} <= set(shown.columns):
+        figures.add_band(fig, mine, "lower_95", "upper_95", f"{name}: 95% confidence interval",
+                         theme.ROLE_STYLE["authority"]["color"])
+    return fig
+
+
 @chart(Ids.TREND, PAGE, "Trend against neighbours, region and England",
        options={"indicator": OPTIONS["indicator"]}, official=True)
 def trend(state: dict) -> ChartResult:
     me = store.profile()
     codes = neighbour_codes()
     rows, info = series(state["indicator"], [*store.compared_codes(), *codes])
-    compared = rows[rows["role"].isin(["authority", "region", "england"])]
-    shown = by_role(pd.concat([compared, neighbours_average(rows, codes)],
-                               ignore_index=True))
+    shown = trend_rows(rows, codes)
     mine = shown[shown["role"] == "authority"]
-    fig = figures.trend(shown, series="area_name")
-    figures.add_band(fig, mine, "lower_95", "upper_95", f"{me.name}: 95% confidence interval",
-                     theme.ROLE_STYLE["authority"]["color"])
+    fig = trend_figure(shown, me.name)
     latest = mine.dropna(subset=["value"]).sort_values("period_start")
     if latest.empty:
         title = f"No published figures for {me.name}"
@@ -98,16 +112,25 @@ def trend(state: dict) -> ChartResult:
 @chart(Ids.RANKED, PAGE, "Every authority ranked",
        options={"indicator": OPTIONS["indicator"], "scope": OPTIONS["scope"]}, official=True)
 def ranked(state: dict) -> ChartResult:
-    me = store.profile()
     rows, info = series(state["indicator"])
+    return ranked_result(rows, info, state["scope"],
+                         store.release_source(INDICATORS[state["indicator"]][0], info["unit"]))
+
+
+def ranked_result(rows: pd.DataFrame, info: pd.Series, scope: str, source: str
+                  ) -> ChartResult:
+    """Every authority's latest figure of one measure (``rows``: every area, with
+    ``role``), in order, within the region (``scope`` ``region``) or England."""
+    me = store.profile()
     las = rows[rows["geographic_level"] == "local_authority"].dropna(subset=["value"])
     mine = las[las["role"] == "authority"]
     period_start = mine["period_start"].max() if not mine.empty else las["period_start"].max()
     las = las[las["period_start"] == period_start]
-    region = state["scope"] == "region" and me.region is not None
+    region = scope == "region" and me.region is not None
     if region:
         las = las[las["region_code"] == me.region.code]
     england = rows[(rows["role"] == "england") & (rows["period_start"] == period_start)]
+    england = england.dropna(subset=["value"])
     reference = float(england["value"].iloc[0]) if len(england) else None
     here = las[las["role"] == "authority"]
     fig = figures.ranked_bars(las, here["area_code"].iloc[0] if len(here) else me.code,
@@ -126,8 +149,7 @@ def ranked(state: dict) -> ChartResult:
                  f"{fmt.period_words(row['period'], row['period_type'])}{q}")
     return ChartResult(fig, las, title,
                        f"{info['label']} ({fmt.unit_label(info['unit'])}), "
-                       f"{periods_of(las)}, local authorities {where}",
-                       store.release_source(INDICATORS[state["indicator"]][0], info["unit"]),
+                       f"{periods_of(las)}, local authorities {where}", source,
                        ["The dashed line is England's figure."])
 
 

@@ -93,59 +93,66 @@ def register(page: str, chart_id: str, name: str, options: dict,
     @chart(chart_id, page, name, options={"indicator": options["indicator"],
                                           "scope": options["scope"]}, official=True)
     def build(state: dict) -> ChartResult:
-        me = store.profile()
         rows, info = series(state["indicator"])
-        las = rows[rows["geographic_level"] == "local_authority"]
-        mine = las[las["role"] == "authority"].dropna(subset=["value"])
-        period_start = (mine if not mine.empty else las.dropna(subset=["value"]))[
-            "period_start"].max()
-        las = las[las["period_start"] == period_start]
-        las = las[las["status"].ne("z").fillna(True)]  # "not applicable": gone by that year
-        region = state["scope"] == "region" and me.region is not None
-        if region:
-            las = las[las["region_code"] == me.region.code]
-        las = las.sort_values("area_name").reset_index(drop=True)
-        shapes, match = map_shapes(las, state["scope"])
-        names = dict(zip(las["area_code"], las["area_name"], strict=True))
-        unmatched = list(match.unmatched)
-        on_map = f"Not drawn (no boundary for their code): " \
-            f"{names_in_words(unmatched, names)}." if unmatched else None
-        where = f"{me.region.name} authorities" if region else "authorities in England"
-        unit = info["unit"]
-        here = las[las["role"] == "authority"]
-        highlight = here["area_code"].iloc[0] if len(here) else me.code
-        fig = figures.polygon_map(shapes, las, highlight=highlight, unit=unit, labels=region,
-                                  legend_title=KEY_TITLES.get(unit, fmt.unit_label(unit)),
-                                  note=on_map, height=640 if region else 760,
-                                  decimals=4 if region else 3)
-        edges = figures.class_breaks(las["value"])
-        n = len(edges) - 1
-        if here.empty or pd.isna(here["value"].iloc[0]):
-            title = f"No figure for {me.name} in {periods_of(las)}: it is shaded as no data"
-        else:
-            row = here.iloc[0]
-            band = figures.class_of(row["value"], edges)
-            words = (f"the highest of {n} bands" if band == n - 1 else
-                     f"the lowest of {n} bands" if band == 0 else
-                     f"band {band + 1} of {n} (1 = lowest)")
-            valued = las.dropna(subset=["value"])
-            position = int((valued["value"] > row["value"]).sum()) + 1
-            rank = f"{ordinal(position)} highest" if position > 1 else "highest"
-            title = (f"{info['label']} {fmt.period_words(row['period'], row['period_type'])}: "
-                     f"{row['area_name']} ({fmt.short(row['value'], unit)}) is in {words} "
-                     f"and ranks {rank} of {len(valued)} {where}")
-        blank = las.loc[las["value"].isna(), "area_code"].tolist()
-        notes = [f"Shades are quantile bands of the {len(las) - len(blank)} {where} with a "
-                 "figure" + (f"; grey hatching: no figure published for "
-                             f"{names_in_words(blank, names)}" if 0 < len(blank) <= 8 else
-                             f"; grey hatching: no figure published for {len(blank)} "
-                             "authorities" if blank else "") + "."]
-        drawn = _how_drawn(match, names, region)
-        if drawn:
-            notes.append(drawn)
-        notes.append(on_map or f"All {len(las)} {where} are drawn.")
-        measure = info["label"] if fmt.unit_label(unit) in info["label"] else \
-            f"{info['label']} ({fmt.unit_label(unit)})"
-        return ChartResult(fig, las, title, f"{measure}, {periods_of(las)}, {where}",
-                           store.release_source(indicators[state["indicator"]][0], unit)
-                           + "; " + boundary_source(), notes)
+        return map_result(rows, info, state["scope"], store.release_source(
+            indicators[state["indicator"]][0], info["unit"]))
+
+
+def map_result(rows: pd.DataFrame, info: pd.Series, scope: str, source: str) -> ChartResult:
+    """The map of one measure's latest figure for every authority (``rows``: every area,
+    with ``role``) in the region (``scope`` ``region``) or England; ``source`` the
+    release's source line (the boundaries' is added)."""
+    me = store.profile()
+    las = rows[rows["geographic_level"] == "local_authority"]
+    mine = las[las["role"] == "authority"].dropna(subset=["value"])
+    period_start = (mine if not mine.empty else las.dropna(subset=["value"]))[
+        "period_start"].max()
+    las = las[las["period_start"] == period_start]
+    las = las[las["status"].ne("z").fillna(True)]  # "not applicable": gone by that year
+    region = scope == "region" and me.region is not None
+    if region:
+        las = las[las["region_code"] == me.region.code]
+    las = las.sort_values("area_name").reset_index(drop=True)
+    shapes, match = map_shapes(las, scope)
+    names = dict(zip(las["area_code"], las["area_name"], strict=True))
+    unmatched = list(match.unmatched)
+    on_map = f"Not drawn (no boundary for their code): " \
+        f"{names_in_words(unmatched, names)}." if unmatched else None
+    where = f"{me.region.name} authorities" if region else "authorities in England"
+    unit = info["unit"]
+    here = las[las["role"] == "authority"]
+    highlight = here["area_code"].iloc[0] if len(here) else me.code
+    fig = figures.polygon_map(shapes, las, highlight=highlight, unit=unit, labels=region,
+                              legend_title=KEY_TITLES.get(unit, fmt.unit_label(unit)),
+                              note=on_map, height=640 if region else 760,
+                              decimals=4 if region else 3)
+    edges = figures.class_breaks(las["value"])
+    n = len(edges) - 1
+    if here.empty or pd.isna(here["value"].iloc[0]):
+        title = f"No figure for {me.name} in {periods_of(las)}: it is shaded as no data"
+    else:
+        row = here.iloc[0]
+        band = figures.class_of(row["value"], edges)
+        words = (f"the highest of {n} bands" if band == n - 1 else
+                 f"the lowest of {n} bands" if band == 0 else
+                 f"band {band + 1} of {n} (1 = lowest)")
+        valued = las.dropna(subset=["value"])
+        position = int((valued["value"] > row["value"]).sum()) + 1
+        rank = f"{ordinal(position)} highest" if position > 1 else "highest"
+        title = (f"{info['label']} {fmt.period_words(row['period'], row['period_type'])}: "
+                 f"{row['area_name']} ({fmt.short(row['value'], unit)}) is in {words} "
+                 f"and ranks {rank} of {len(valued)} {where}")
+    blank = las.loc[las["value"].isna(), "area_code"].tolist()
+    notes = [f"Shades are quantile bands of the {len(las) - len(blank)} {where} with a "
+             "figure" + (f"; grey hatching: no figure published for "
+                         f"{names_in_words(blank, names)}" if 0 < len(blank) <= 8 else
+                         f"; grey hatching: no figure published for {len(blank)} "
+                         "authorities" if blank else "") + "."]
+    drawn = _how_drawn(match, names, region)
+    if drawn:
+        notes.append(drawn)
+    notes.append(on_map or f"All {len(las)} {where} are drawn.")
+    measure = info["label"] if fmt.unit_label(unit) in info["label"] else \
+        f"{info['label']} ({fmt.unit_label(unit)})"
+    return ChartResult(fig, las, title, f"{measure}, {periods_of(las)}, {where}",
+                       f"{source}; {boundary_source()}", notes)

@@ -15,7 +15,7 @@ from dashboard import store
 from dashboard.charts import data as cat
 from dashboard.charts.data import Ids
 from dashboard.ids import Page
-from dashboard.store import releases as catalogue
+from dashboard.store import listing as catalogue
 from dashboard.ui.catalogue import link_table
 from dashboard.ui.components import page_header
 from dashboard.ui.titles import page_title

@@ -161,6 +161,26 @@ def release_files() -> dict[str, str]:
     return out
 
 
+def release_measures(file: str, info: dict) -> list[str]:
+    """The ids of the measures release ``file`` gave (and the rates worked out from them):
+    as its build.json entry or measures.parquet's ``release`` column says, else those of
+    its dataset whose rows name the file's table (``release_files``), else, when it is the
+    only release of its dataset, the dataset's."""
+    meta = files.measures()
+    if info.get("measures") is not None:
+        return [i for i in info["measures"] if i in meta.index]
+    if "release" in meta.columns and (meta["release"] == file).any():
+        return meta.loc[meta["release"] == file, "measure"].tolist()
+    found = summaries()
+    dataset = info.get("dataset")
+    ids = [m for m, f in release_files().items() if f == file and m in found.index
+           and found.loc[m, "dataset"] == dataset]
+    recorded = (files.build_info().get("releases") or {}).values()
+    if not ids and sum(i.get("dataset") == dataset for i in recorded) == 1:
+        ids = found[found["dataset"] == dataset].index.tolist()
+    return ids
+
+
 def measures() -> list[dict]:
     """Every measure the viewer may see, with its metadata and what the data holds of it:
     label, description, unit, decimals, polarity, theme, dataset, release (the file it

@@ -21,7 +21,7 @@ WORCESTERSHIRE = "E10000034"
 NAME = "Worcestershire"
 # Pages whose tables list every authority of a region or of England: Dudley is a West
 # Midlands authority, so it may appear there as one row or label among the others.
-LISTS_EVERY_AUTHORITY = {Page.BENCHMARKING}
+LISTS_EVERY_AUTHORITY = {Page.BENCHMARKING, Page.EXPLORE}
 
 
 @pytest.fixture(scope="module")

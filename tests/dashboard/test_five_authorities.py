@@ -22,7 +22,7 @@ from .webclient import serving
 
 # Pages listing every authority of a region or of England (so any name may appear there
 # as one row among the others) and the pack page (the basket, no figures).
-LISTS_EVERY_AUTHORITY = {Page.BENCHMARKING}
+LISTS_EVERY_AUTHORITY = {Page.BENCHMARKING, Page.EXPLORE}
 TEXT_PAGES = {Page.ABOUT.path, Page.DATA.path, Page.API.path, Page.PACK.path,
               Page.OVERVIEW.path}
 LEAD_PAGES = {p.path for p in Page if indicators.for_page(p)}

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from dashboard.charts import data as cat
 from dashboard.charts.data import Ids
 from dashboard.ids import Page
-from dashboard.store import releases
+from dashboard.store import listing
 
 from .browser import serious_problems
 from .helpers import WORCESTERSHIRE, authority, layout_of, texts_of, walk
@@ -37,7 +37,7 @@ def test_the_catalogue_lists_every_release_and_report_dataset(app, processed):
     for file, info in built["releases"].items():
         assert f"<td>{file}</td>" in markup and info["release"] in markup
     shown = _shown_measures(layout)
-    entries = [*releases.releases(), *releases.reports()]
+    entries = [*listing.releases(), *listing.reports()]
     assert shown == [i["measure"] for e in entries for i in e["indicators"]]
     assert len(shown) == len(set(shown)) > 150  # each indicator listed once
     assert "From the partnership's annual reports" in texts_of(layout)
@@ -54,7 +54,7 @@ def _a_word(entries: list[dict]) -> str:
 
 
 def test_the_search_keeps_what_matches_and_every_word_must_match(app):
-    entries = [*releases.releases(), *releases.reports()]
+    entries = [*listing.releases(), *listing.reports()]
     word = _a_word(entries)
     layout = layout_of(Page.DATA, q=f"  {word.upper()} ")
     shown = _shown_measures(layout)
@@ -128,7 +128,7 @@ def _tab_to(page, test: str, what: str) -> None:
 
 
 def test_the_search_and_an_indicator_link_work_from_the_keyboard(page, server, app):
-    entries = [*releases.releases(), *releases.reports()]
+    entries = [*listing.releases(), *listing.reports()]
     word = _a_word(entries)
     _open(page, server)
     _tab_to(page, f"() => document.activeElement.id === '{Ids.QUERY}'", "the search box")

@@ -1,4 +1,4 @@
-"""The catalogue's data access (dashboard/store/catalogue.py, releases.py) on the session's
+"""The catalogue's data access (dashboard/store/catalogue.py, listing.py) on the session's
 real build, without a server: every release with what the data says of it, the figures
 query and its paging, what a viewer may not see, and the fields the ETL may record."""
 
@@ -11,7 +11,7 @@ from pathlib import Path, PurePath
 import pandas as pd
 import pytest
 
-from dashboard.store import catalogue, files, releases
+from dashboard.store import catalogue, files, listing
 
 from .helpers import DUDLEY, WORCESTERSHIRE, authority
 
@@ -25,7 +25,7 @@ def _build(processed) -> dict:
 def test_every_release_in_build_json_is_listed_with_what_its_rows_hold(processed_for_app):
     processed = processed_for_app
     built = _build(processed)["releases"]
-    found = {r["file"]: r for r in releases.releases()}
+    found = {r["file"]: r for r in listing.releases()}
     assert set(found) == set(built)
     checked = 0
     for file, info in built.items():
@@ -64,10 +64,10 @@ def test_every_release_in_build_json_is_listed_with_what_its_rows_hold(processed
 
 
 def test_report_datasets_are_the_partnerships_own(processed_for_app):
-    mine = {r["dataset"] for r in releases.reports()}
+    mine = {r["dataset"] for r in listing.reports()}
     assert "racist_incidents" in mine and not any(d.startswith("dfe_") for d in mine)
     with authority(WORCESTERSHIRE):
-        assert releases.reports() == []  # no report of Worcestershire is transcribed
+        assert listing.reports() == []  # no report of Worcestershire is transcribed
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def recorded(processed_for_app, tmp_path, monkeypatch):
 
 def test_what_build_json_records_of_a_release_is_used(recorded):
     file, chosen = recorded
-    entry = next(r for r in releases.releases() if r["file"] == file)
+    entry = next(r for r in listing.releases() if r["file"] == file)
     assert [i["measure"] for i in entry["indicators"]] == [chosen]
     assert entry["levels"] == ["national"] and entry["rows"] == 42
     assert entry["imported_at"] == "2030-01-02T03:04:05+00:00"
@@ -197,7 +197,7 @@ def test_a_restricted_dataset_is_hidden_from_a_signed_out_viewer(restricted_buil
         assert "racist_incidents" in files.hidden()
         assert "racist_incidents" not in {m["dataset"] for m in catalogue.measures()}
         assert "racist_incidents" not in {d["dataset"] for d in catalogue.datasets()}
-        assert "racist_incidents" not in {r["dataset"] for r in releases.reports()}
+        assert "racist_incidents" not in {r["dataset"] for r in listing.reports()}
         with pytest.raises(files.Restricted):
             catalogue.figures(catalogue.Query(measure=("racist_incidents",)), 10, 0)
         with pytest.raises(files.Restricted):
