@@ -20,6 +20,7 @@ from dashboard.server import (
     admins,
     auth,
     callback_cache,
+    first_page,
     health,
     limits,
     plotlyjs,
@@ -94,7 +95,9 @@ def _header_extra() -> list:
     return [links] if links is not None else []
 
 
-def _layout() -> html.Div:
+def _layout(app: Dash) -> html.Div:
+    """The shell around every page, with the page a full load asks for already laid out
+    in it (``dashboard.server.first_page``)."""
     return html.Div([
         dcc.Location(id=App.URL, refresh="callback-nav"),
         html.A("Skip to main content", href=f"#{App.MAIN}", className="skip-link"),
@@ -108,7 +111,7 @@ def _layout() -> html.Div:
         ], className="site-header"),
         # The committee pack basket: chart ids and states, kept for this browser tab.
         dcc.Store(id=App.PACK_BASKET, storage_type="session"),
-        html.Main(dash.page_container, id=App.MAIN, tabIndex="-1"),
+        html.Main(first_page.page_container(app), id=App.MAIN, tabIndex="-1"),
         _footer(),
     ], className="page")
 
@@ -127,7 +130,7 @@ def create_app() -> Dash:
         update_title=None,
         suppress_callback_exceptions=True,
     )
-    app.layout = _layout
+    app.layout = lambda: _layout(app)
     app.index_string = INDEX
     auth.register(app.server)
     admins.register(app.server)
@@ -138,6 +141,7 @@ def create_app() -> Dash:
     routes.register(app.server)
     limits.register(app)  # after Dash's own routes: it limits the pack page's callback
     plotlyjs.register(app.server)
+    first_page.register(app)
     log.info("Dashboard for %s (%s)", profile.name, profile.code)
     return app
 
