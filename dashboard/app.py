@@ -27,6 +27,7 @@ from dashboard.server import (
     routes,
     security,
     strict,
+    warmup,
 )
 from dashboard.ui.menu import menu_button, nav_list
 from dashboard.ui.text import LICENCE
@@ -142,6 +143,7 @@ def create_app() -> Dash:
     limits.register(app)  # after Dash's own routes: it limits the pack page's callback
     plotlyjs.register(app.server)
     first_page.register(app)
+    warmup.register(app)  # the warm-up gives way to visitors
     log.info("Dashboard for %s (%s)", profile.name, profile.code)
     return app
 

@@ -137,3 +137,30 @@ def test_navigation_inside_the_app_still_uses_the_router(app, page, server):
     expect(page).to_have_url(server + Page.OVERVIEW.path)
     page.wait_for_function("() => document.querySelectorAll('.tile').length > 0",
                            timeout=TIMEOUT)
+
+
+def _counting(monkeypatch, path: str) -> list:
+    import dash
+
+    entry = next(p for p in dash.page_registry.values() if p["path"] == path)
+    calls, layout = [], entry["layout"]
+    monkeypatch.setitem(entry, "layout", lambda **q: calls.append(q) or layout(**q))
+    return calls
+
+
+def test_a_page_is_laid_out_once_and_kept_until_the_data_changes(app, monkeypatch):
+    from dashboard.server import callback_cache, first_page
+
+    monkeypatch.setattr(first_page, "KEPT", callback_cache.Store())
+    calls = _counting(monkeypatch, "/section-47")
+    referer = "http://localhost/section-47?comparator=england"
+    first = _layout(app, referer)
+    assert _layout(app, referer) == first
+    assert len(calls) == 1
+    _layout(app, "http://localhost/section-47")  # another address: laid out for itself
+    assert len(calls) == 2
+    version = first_page.data.version()
+    monkeypatch.setattr(first_page.data, "version", lambda: (*version, "rebuilt"))
+    assert _layout(app, referer) == first
+    assert len(calls) == 3
+    assert first_page.MARKER not in json.dumps(first)
