@@ -3,7 +3,10 @@ each as DASHBOARD_WARM_VIEWS says, into the card cache."""
 
 from __future__ import annotations
 
+import tempfile
 import threading
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -78,3 +81,24 @@ def test_the_warm_up_gives_way_while_a_request_is_answered():
     answer.join(60)
     assert visitors.wait_for_quiet(quiet=0.01, limit=60)
     assert visitors.busy == 0
+
+
+def test_the_first_page_is_drawn_while_the_server_warms_up(monkeypatch, processed_for_app,
+                                                           browser):
+    """A server that warms up in full (every view of every chart: minutes) draws the
+    first visitor's page before it has finished: the page waits for none of it. The
+    server's log says when the warm-up started and finished."""
+    from .browser import live_server, open_drawn
+
+    monkeypatch.setenv("DASHBOARD_WARM_UP", "1")
+    monkeypatch.setenv("DASHBOARD_WARM_VIEWS", str(warmup.WARM_VIEWS_PER_CHART))
+    with live_server(processed_for_app.root) as origin:
+        log = Path(tempfile.gettempdir()) / f"dashboard-server-{urlsplit(origin).port}.log"
+        context = browser.new_context()
+        try:
+            open_drawn(context.new_page(), origin, "/", timeout=120_000)
+        finally:
+            context.close()
+        text = log.read_text()
+    assert "Warm-up started" in text
+    assert "Warm-up finished" not in text, "the warm-up finished before the page was drawn"
