@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None, prog: str = "safeguarding serve") -> int
         print(f"Dashboard not started: {err}", file=sys.stderr)
         return 2
     set_up(app)
-    warmup.warm_up()
+    warmup.warm_up(app)
     log.info("Dashboard running at http://%s:%s/  (Ctrl+C to stop)", args.host, args.port)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0

@@ -21,12 +21,14 @@ from dashboard.server import (
     api,
     auth,
     callback_cache,
+    first_page,
     health,
     limits,
     plotlyjs,
     routes,
     security,
     strict,
+    warmup,
 )
 from dashboard.ui.menu import menu_button, nav_list
 from dashboard.ui.text import LICENCE
@@ -95,7 +97,9 @@ def _header_extra() -> list:
     return [links] if links is not None else []
 
 
-def _layout() -> html.Div:
+def _layout(app: Dash) -> html.Div:
+    """The shell around every page, with the page a full load asks for already laid out
+    in it (``dashboard.server.first_page``)."""
     return html.Div([
         dcc.Location(id=App.URL, refresh="callback-nav"),
         html.A("Skip to main content", href=f"#{App.MAIN}", className="skip-link"),
@@ -109,7 +113,7 @@ def _layout() -> html.Div:
         ], className="site-header"),
         # The committee pack basket: chart ids and states, kept for this browser tab.
         dcc.Store(id=App.PACK_BASKET, storage_type="session"),
-        html.Main(dash.page_container, id=App.MAIN, tabIndex="-1"),
+        html.Main(first_page.page_container(app), id=App.MAIN, tabIndex="-1"),
         _footer(),
     ], className="page")
 
@@ -128,7 +132,7 @@ def create_app() -> Dash:
         update_title=None,
         suppress_callback_exceptions=True,
     )
-    app.layout = _layout
+    app.layout = lambda: _layout(app)
     app.index_string = INDEX
     auth.register(app.server)
     admins.register(app.server)
@@ -140,6 +144,8 @@ def create_app() -> Dash:
     api.register(app.server)  # the data API, /api/v1/
     limits.register(app)  # after Dash's own routes: it limits the pack page's callback
     plotlyjs.register(app.server)
+    first_page.register(app)
+    warmup.register(app)  # the warm-up gives way to visitors
     log.info("Dashboard for %s (%s)", profile.name, profile.code)
     return app
 

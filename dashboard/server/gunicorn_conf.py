@@ -46,4 +46,4 @@ def post_worker_init(worker):
     from dashboard.wsgi import app
 
     set_up(app)
-    warmup.warm_up()
+    warmup.warm_up(app)

@@ -229,13 +229,16 @@ def test_dash_callbacks_send_restricted_figures_to_signed_in_users_only(browser,
     page.wait_for_function("() => window.location.search.includes('show=rate')")
     page.wait_for_load_state("networkidle")
     context.close()
-    assert len(calls) >= 3
+    assert len(calls) >= 1  # the choice (the page itself came with the layout)
 
     anonymous, member = Client(users_server), signed_in(users_server)
     out_graphs, in_graphs, out_text, in_text = set(), set(), "", ""
-    for address, body in calls:
+    # the layout of a full load, which holds the page it was asked from, then the callbacks
+    layout = ("/_dash-layout", None)
+    for address, body in [layout, *calls]:
         for client, is_member in ((anonymous, False), (member, True)):
-            reply = client.post_json(address, body.encode())
+            reply = client.post_json(address, body.encode()) if body is not None else \
+                client.get(address, headers={"Referer": users_server + "/racist-incidents"})
             assert reply.status in (200, 204), reply.text[:300]
             if reply.status == 204:
                 continue

@@ -35,7 +35,11 @@ def test_a_kept_answer_is_replaced_when_the_data_changes(browser, processed, tmp
         page.on("request", lambda r: bodies.append(r.post_data) if r.method == "POST"
                 and "_dash-update-component" in r.url and "_pages_content" in (
                     r.post_data or "") else None)
-        page.goto(origin + "/contacts")
+        # a full load brings its page with the layout: the router answers navigation
+        page.goto(origin + "/about")
+        page.wait_for_function("() => document.querySelector('main h1') !== null",
+                               timeout=30000)
+        page.locator("nav a[href='/contacts']").click()
         page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
         page.close()
         assert bodies

@@ -173,7 +173,7 @@ MALFORMED = {
     "an output that is no callback": lambda app, b: {"output": "no-such.children"},
     "a callback that runs in the browser": lambda app, b: {"output": _clientside(app)},
     "a basket chart whose choices are a list": lambda app, b: _with(
-        _one(b, "pack-count"), lambda x: x["inputs"][0]["value"][0].update(state=["x"])),
+        _one(b, "pack-contents"), lambda x: x["inputs"][0]["value"][0].update(state=["x"])),
     "a pack title of 10,000 characters": lambda app, b: _with(
         _one(b, "pack-downloads"), lambda x: x["inputs"][1].update(value="t" * 10000)),
     "a pack button whose position is text": lambda app, b: _with(
@@ -290,8 +290,8 @@ def test_no_generated_body_gets_a_server_error(client, bodies):
 # ---------------------------------------------------------------- a genuine bug is a 500
 
 def _fresh_count_body(bodies) -> dict:
-    """A pack-count request no earlier test sent (so no kept answer is reused)."""
-    return _with(_one(bodies, "pack-count"), lambda x: x["inputs"][0].update(
+    """A pack-contents request no earlier test sent (so no kept answer is reused)."""
+    return _with(_one(bodies, "pack-contents"), lambda x: x["inputs"][0].update(
         value=[{"id": "child-protection-plans-trend", "state": {"show": "a-fresh-choice"}}]))
 
 
@@ -315,7 +315,7 @@ def test_an_error_from_a_request_checked_only_in_part_is_a_400(app, client, bodi
                                                                 monkeypatch):
     """A callback that declared nothing about its store: its inputs are checked only in
     part, so an exception from it is put down to the request."""
-    entry = app.callback_map["pack-count.children"]
+    entry = app.callback_map["pack-contents.children"]
     monkeypatch.setattr(entry["callback"], accepts.ATTRIBUTE, accepts.Accepts())
     assert callback_check.undeclared(app.callback_map) == ["pack-basket.data"]
     monkeypatch.setattr(_pack_module(), "_basket", _broken_basket)
