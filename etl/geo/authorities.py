@@ -89,7 +89,9 @@ def _latest_places(datasets: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, dic
     las["period_end"] = pd.to_datetime(las["period_end"])
     las = las.sort_values("period_end", kind="stable")
     latest = las.drop_duplicates("area_code", keep="last").copy()
-    latest["current"] = latest["period_end"] == las["period_end"].max()
+    # in the releases' latest year: a release whose year ends later than 31 March (the
+    # workforce's, on 30 September) does not make the others' latest year an old one
+    latest["current"] = latest["period_end"] > las["period_end"].max() - pd.DateOffset(years=1)
     return latest.reset_index(drop=True), regions
 
 
