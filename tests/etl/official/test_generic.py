@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 from pathlib import Path
 
@@ -239,3 +240,34 @@ def test_a_bad_cell_names_file_row_and_column(tmp_path):
         run(folder, releases=())
     assert f"{folder / 'dfe' / SOURCES}, row {row}, column 'Police': '8l5' is not a number" \
         in str(err.value)
+
+
+def test_a_bad_cell_in_a_generic_file_stops_the_run_and_keeps_the_output(tmp_path, capsys):
+    """The whole run (the CLI): the previous output stays as it was."""
+    from etl.cli import main
+
+    # a real release with two columns renamed, so that no curated release knows it
+    text = (MORE / SOURCES).read_text(encoding="utf-8-sig")
+    head, _, body = text.partition("\n")
+    head = head.replace(",Police,", ",Police_force,").replace(",Schools,", ",Schools_all,")
+    folder = external(tmp_path, {SOURCES: head + "\n" + body})
+    out = tmp_path / "out"
+    assert main(["--quiet", "--external", str(folder), "--out", str(out)]) == 0
+    built = json.loads((out / "current" / "build.json").read_text())
+    assert built["releases"][SOURCES]["curated"] is False
+    before = {p.relative_to(out): p.read_bytes() for p in (out / "current").rglob("*")
+              if p.is_file()}
+    lines = (head + "\n" + body).splitlines()
+    row = next(i for i, line in enumerate(lines, start=1) if ",Dudley," in line)
+    cells = lines[row - 1].split(",")
+    cells[head.split(",").index("Police_force")] = "12.3.4"
+    lines[row - 1] = ",".join(cells)
+    (folder / "dfe" / SOURCES).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--quiet", "--external", str(folder), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{folder / 'dfe' / SOURCES}, row {row}, column 'Police_force': '12.3.4'" in err
+    assert "nothing in" in err and "was changed" in err
+    after = {p.relative_to(out): p.read_bytes() for p in (out / "current").rglob("*")
+             if p.is_file()}
+    assert after == before
