@@ -63,6 +63,9 @@ def read_frame(path: Path, text: str, renamed: dict | None = None) -> pd.DataFra
         raise ETLError([Problem(path, f"the rows do not line up with the header ({err})",
                                 int(found.group(1)) if found else None)]) from None
     frame.columns = canonical_names([str(c).strip() for c in frame.columns], renamed)
+    # A file with no cell that starts or ends with a space (most of them) is not stripped
+    # cell by cell: ``strip_cells`` hands its columns over as they are.
+    frame.attrs["clean"] = not _padded(text)
     frame["_row"] = np.arange(2, len(frame) + 2)
     cells = frame.drop(columns="_row")
     frame = frame[(cells != "").any(axis=1)]
@@ -146,7 +149,26 @@ def parse_years(frame: pd.DataFrame, path: Path, problems: list[Problem],
 PLACE_COLUMNS = ("area_code", "area_name", "geographic_level", "old_la_code", "region_code")
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _padded(text: str) -> bool:
+    """Whether any cell may start or end with a space or tab (a quick, cautious test)."""
+    if '" ' in text or ' "' in text or "\t" in text or text.startswith(" ") \
+            or text.endswith(" "):
+        return True
+    if "\n " in text or " \n" in text or " \r" in text:
+        return True
+    if ", " in text or " ," in text:  # perhaps only inside quoted cells
+        bare = _QUOTED.sub('""', text) if '"' in text else text
+        return ", " in bare or " ," in bare
+    return False
+
+
 def strip_cells(values) -> np.ndarray:
+    """Cells as text with no surrounding spaces (as they are, from a clean file)."""
+    if getattr(values, "attrs", {}).get("clean"):
+        return values.to_numpy(dtype=object)
     return np.array([str(v).strip() for v in values], dtype=object)
 
 

@@ -127,8 +127,8 @@ def test_each_file_imports_alone_as_its_curated_release(tmp_path, name):
 
 
 def _messy(text: str, topic: str | None, seed: int = 4) -> str:
-    """The file with a BOM, CRLF, its columns shuffled, ``children_count`` spelt
-    ``number``, reporting years as financial years (2024 → 202324), and ``topic`` (a
+    """The file with a BOM, CRLF, its columns shuffled, authorities' names padded with
+    spaces, ``children_count`` spelt ``number``, reporting years as financial years (2024 → 202324), and ``topic`` (a
     filter) as a ``breakdown_topic``/``breakdown`` pair."""
     _, rows = _records(text)
     for row in rows:
@@ -136,6 +136,7 @@ def _messy(text: str, topic: str | None, seed: int = 4) -> str:
         row["time_period"], row["time_identifier"] = f"{year - 1}{year % 100:02d}", \
             "Financial year"
         row["number"] = row.pop("children_count")
+        row["la_name"] = f" {row['la_name']} " if row["la_name"] else ""  # padded cells
         if topic:
             row["breakdown_topic"], row["breakdown"] = topic, row.pop(topic)
     columns = list(rows[0])
