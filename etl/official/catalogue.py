@@ -202,3 +202,19 @@ def load(path: Path) -> tuple[tuple[Release, ...], dict, dict]:
 
 def releases_file(raw: Path) -> Path:
     return raw / FILE
+
+
+def __getattr__(name: str):
+    """``RELEASES``, ``RENAMED`` (columns spelt more than one way over the years, by the
+    name the definitions use) and ``FACTORS`` (the assessment factors' columns and
+    labels), from the configured raw folder's releases file, read when first asked for."""
+    if name not in ("RELEASES", "RENAMED", "FACTORS"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from etl import config
+    releases, renamed, _ = load(releases_file(config.settings().raw_dir))
+    if name == "RELEASES":
+        return releases
+    if name == "RENAMED":
+        return renamed
+    return tuple((i.columns[0], i.breakdown[1]) for r in releases for i in r.items
+                 if i.breakdown and i.measure == "dfe_assessment_factor_pct")

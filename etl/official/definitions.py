@@ -4,8 +4,7 @@ An ``Item`` is one measure made from a release's columns; a ``Release`` is one k
 Explore Education Statistics (EES) file, recognised by its columns (``signature``), never
 by its name. The releases themselves are data, in ``data/raw/releases.toml`` (read by
 ``catalogue``): a new measure from a known release is a few lines there (and a row in
-``data/raw/measures.csv``). ``RELEASES``, ``RENAMED`` and ``FACTORS`` are those of the
-configured raw folder, read when first asked for.
+``data/raw/measures.csv``); ``catalogue.RELEASES`` are those of the configured raw folder.
 """
 
 from __future__ import annotations
@@ -104,20 +103,3 @@ class Release:
 
 NEIGHBOURS_TITLE = "DfE statistical neighbour groupings"
 LOOKUP_TITLE = "ONS lower- to upper-tier local authority lookup"
-
-
-def __getattr__(name: str):
-    """``RELEASES``, ``RENAMED`` (columns spelt more than one way over the years, by the
-    name the definitions use) and ``FACTORS`` (the assessment factors' columns and
-    labels), from the configured raw folder's releases file."""
-    if name not in ("RELEASES", "RENAMED", "FACTORS"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from etl import config
-    from etl.official import catalogue
-    releases, renamed, _ = catalogue.load(catalogue.releases_file(config.settings().raw_dir))
-    if name == "RELEASES":
-        return releases
-    if name == "RENAMED":
-        return renamed
-    return tuple((i.columns[0], i.breakdown[1]) for r in releases for i in r.items
-                 if i.breakdown and i.measure == "dfe_assessment_factor_pct")

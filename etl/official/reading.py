@@ -42,8 +42,8 @@ def canonical_names(header: list[str], renamed: dict | None = None) -> list[str]
     """The header with any older spelling of a column (``renamed``, by default the
     releases file's) given today's name, unless the file has both."""
     if renamed is None:
-        from etl.official import definitions
-        renamed = definitions.RENAMED
+        from etl.official import catalogue
+        renamed = catalogue.RENAMED
     present = set(header)
     older = {old: new for new, olds in renamed.items() if new not in present for old in olds}
     return [older.get(h, h) for h in header]

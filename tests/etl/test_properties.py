@@ -49,7 +49,7 @@ from etl import config
 from etl.cli import main
 from etl.errors import ETLError
 from etl.geo.districts import import_boundaries
-from etl.official.definitions import RELEASES
+from etl.official.catalogue import RELEASES
 from etl.official.importer import import_releases
 from etl.pipeline import run
 from etl.reports.checks import Check, conflict_flags, load_checks, run_check

@@ -26,7 +26,7 @@ import pytest
 from etl import config
 from etl.cli import main
 from etl.errors import ETLError
-from etl.official.definitions import RELEASES
+from etl.official.catalogue import RELEASES
 from etl.pipeline import run
 
 DUDLEY, ENGLAND, WEST_MIDLANDS = "E08000027", "E92000001", "E12000005"

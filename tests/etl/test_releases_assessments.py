@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from etl import config
-from etl.official.definitions import RELEASES
+from etl.official.catalogue import RELEASES
 
 # The day bands of the within-45-days share, as the releases file defines it.
 _WITHIN = next(i for r in RELEASES for i in r.items

@@ -27,7 +27,7 @@ import pytest
 
 from etl import config
 from etl.errors import ETLError
-from etl.official.definitions import FACTORS, RENAMED
+from etl.official.catalogue import FACTORS, RENAMED
 from etl.official.importer import Official, import_releases
 from etl.reports.registry import load_registry
 

@@ -128,8 +128,8 @@ def test_each_file_imports_alone_as_its_curated_release(tmp_path, name):
 
 def _messy(text: str, topic: str | None, seed: int = 4) -> str:
     """The file with a BOM, CRLF, its columns shuffled, authorities' names padded with
-    spaces, ``children_count`` spelt ``number``, reporting years as financial years (2024 → 202324), and ``topic`` (a
-    filter) as a ``breakdown_topic``/``breakdown`` pair."""
+    spaces, ``children_count`` spelt ``number``, reporting years as financial years (2024
+    → 202324), and ``topic`` (a filter) as a ``breakdown_topic``/``breakdown`` pair."""
     _, rows = _records(text)
     for row in rows:
         year = int(row["time_period"])
