@@ -44,6 +44,8 @@ def latest_la_names(reads: Iterable[Read]) -> dict[str, tuple[str, str]]:
     if not la_rows:
         return {}
     las = pd.concat(la_rows).sort_values("_year", kind="stable")
+    # one authority a row (not "E06000061 / E06000062", two sharing their services)
+    las = las[las["area_code"].astype(str).str.fullmatch(r"[EWSN]\d{8}")]
     latest = las.drop_duplicates("old_la_code", keep="last")
     return {o: (c, n) for o, c, n in latest[["old_la_code", "area_code",
                                              "area_name"]].itertuples(index=False)}
