@@ -51,6 +51,8 @@ class Build:
     geo: dict = field(default_factory=dict)  # geo/<file>.parquet → GeoDataFrame
     small_areas: dict = field(default_factory=dict)  # authority code → summary
     restricted: list[str] = field(default_factory=list)  # shown only to signed-in users
+    skipped: list[dict] = field(default_factory=list)  # files in dfe/ not read, and why
+    revisions: int = 0  # figures a newer release changed (listed in the validation report)
 
 
 def _parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
@@ -86,6 +88,8 @@ def write_build(result: Build, out: Path, keep: int | None = None) -> dict:
         "validation_flags": len(result.flags),
         "lookups": {name: len(frame) for name, frame in sorted(result.lookups.items())},
         "releases": result.releases,
+        "skipped": result.skipped,
+        "revisions": result.revisions,
         "boundaries": result.boundaries,
         "notes": result.notes,
         "restricted": result.restricted,

@@ -19,6 +19,7 @@ from etl.geo.districts import FILE as BOUNDARY_FILE
 from etl.geo.districts import import_boundaries
 from etl.io.versions import holder
 from etl.official.importer import Official, import_releases, release_files
+from etl.official.measures import with_release_columns
 from etl.outputs import Build, write_build
 from etl.profile import UnknownAuthority, resolve
 from etl.reports.checks import load_checks, validate
@@ -154,8 +155,10 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
                                         first_period=("period_start", "min"),
                                         last_period=("period_end", "max"),
                                         figures=("value", "size"))
-    measures = pd.DataFrame([vars(m) for m in registry.measures.values()]).merge(
+    measures = pd.DataFrame([vars(m) for m in registry.measures.values()]
+                            + official.measures).merge(
         used, left_on="measure", right_index=True, how="inner")
+    measures = with_release_columns(measures, datasets, official.measure_release)
     for column in ("first_period", "last_period"):
         measures[column] = pd.to_datetime(measures[column]).dt.date
     tables = pd.DataFrame([{
@@ -177,7 +180,8 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
                           ignore_index=True)
     return Build(datasets, measures.reset_index(drop=True), tables, flags, official.lookups,
                  official.notes, official.releases, boundaries, geo=small.geo,
-                 small_areas=small.summary, restricted=sorted(restricted))
+                 small_areas=small.summary, restricted=sorted(restricted),
+                 skipped=official.skipped, revisions=official.revisions)
 
 
 def run(raw: Path, out: Path, progress: Progress | None = None,

@@ -252,6 +252,10 @@ MEASURES = _schema("measure registry", {
     "first_period": _date(),
     "last_period": _date(),
     "figures": _whole(pa.Check.ge(1, error="must be 1 or more")),
+    # the release file a measure of an official release came from (the newest, when
+    # several give it), and how many local authorities have a value of it
+    "release": _text(nullable=True),
+    "authorities": _whole(pa.Check.ge(0, error="must not be negative"), nullable=True),
 }, [_not_above("first_period", "last_period", "the first period is after the last")])
 MEASURE_COLUMNS = list(MEASURES.columns)
 
@@ -352,4 +356,4 @@ def schema_for(file: str) -> pa.DataFrameSchema:
         return WARD_GEO
     if stem == "smallarea":
         return SMALLAREA
-    return OFFICIAL if stem.startswith("dfe_") else REPORT
+    return OFFICIAL if stem.startswith(("dfe_", "ees_")) else REPORT

@@ -12,9 +12,6 @@ import pandas as pd
 import pytest
 
 from etl import config
-from etl.errors import ETLError
-from etl.official.definitions import RELEASES
-from etl.official.reading import read_header, read_text
 from etl.pipeline import run
 
 DUDLEY, WEST_MIDLANDS, ENGLAND = "E08000027", "E12000005", "E92000001"
@@ -78,15 +75,6 @@ class Processed:
         return pd.read_parquet(self.path / "validation.parquet")
 
 
-def _recognised(path: Path) -> bool:
-    """Whether a release the ETL defines recognises this CSV by its columns."""
-    try:
-        header = set(read_header(read_text(path)))
-    except ETLError:
-        return False
-    return any(release.matches(header) for release in RELEASES)
-
-
 @pytest.fixture(scope="session")
 def external(tmp_path_factory) -> Path:
     """The external folder the session's ETL reads.
@@ -94,9 +82,9 @@ def external(tmp_path_factory) -> Path:
     ``SAFEGUARDING_EXTERNAL_DIR`` as it is, unless it has a ``dfe_more/`` folder (releases
     kept apart until the ETL reads them: see ``../shared/public/README.md``). Then a
     temporary folder of symlinks to everything in it (``boundaries/``, ``imd/``, ``lait/``
-    …), whose ``dfe/`` holds every file of its ``dfe/`` and those files of ``dfe_more/``
-    that a release the ETL defines recognises by their columns: as if they had been moved
-    into ``dfe/``, which is where a user puts them.
+    …), whose ``dfe/`` holds every file of its ``dfe/`` and of ``dfe_more/``: as if they
+    had been moved into ``dfe/``, which is where a user puts them (the ETL imports any
+    file in the EES layout, curated or not).
     """
     source = config.settings().external_dir
     more = source / "dfe_more"
@@ -111,7 +99,7 @@ def external(tmp_path_factory) -> Path:
     for path in sorted((source / "dfe").iterdir()):
         (dfe / path.name).symlink_to(path.resolve())
     for path in sorted(more.glob("*.csv")):
-        if _recognised(path) and not (dfe / path.name).exists():
+        if not (dfe / path.name).exists():
             (dfe / path.name).symlink_to(path.resolve())
     return folder
 

@@ -79,7 +79,10 @@ def _latest_places(datasets: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, dic
                            ["area_code", "area_name", "geographic_level", "old_la_code",
                             "region_code", "period_end"]].drop_duplicates(
                                 ["area_code", "period_end"])
-        parts.append(places[places["geographic_level"] == "local_authority"])
+        # one authority a row: not the rows some releases give two authorities that share
+        # their children's services ("E06000061 / E06000062", the workforce's)
+        parts.append(places[(places["geographic_level"] == "local_authority")
+                            & places["area_code"].str.fullmatch(r"[EWSN]\d{8}").fillna(False)])
         region = places[places["geographic_level"] == "regional"]
         regions.update(zip(region["area_code"], region["area_name"], strict=True))
     if not parts:
@@ -89,7 +92,9 @@ def _latest_places(datasets: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, dic
     las["period_end"] = pd.to_datetime(las["period_end"])
     las = las.sort_values("period_end", kind="stable")
     latest = las.drop_duplicates("area_code", keep="last").copy()
-    latest["current"] = latest["period_end"] == las["period_end"].max()
+    # in the releases' latest year: a release whose year ends later than 31 March (the
+    # workforce's, on 30 September) does not make the others' latest year an old one
+    latest["current"] = latest["period_end"] > las["period_end"].max() - pd.DateOffset(years=1)
     return latest.reset_index(drop=True), regions
 
 

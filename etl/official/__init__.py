@@ -20,9 +20,11 @@ plans started) get the financial year ``2023-24``; counts taken on 31 March
 (children in need, on a plan or looked after at 31 March) get the snapshot
 ``2024-03-31``, as the report tables do. ONS estimates are for 30 June.
 
-Modules: ``definitions`` (the releases and their items), ``reading`` (cells to
-numbers, years and places), ``measures`` (a measure's rows, periods, symbols and
-published-rate checks), ``benchmarking`` (confidence limits, England, rank and
-quartile), ``lookups`` (neighbours, the LTLA–UTLA lookup, LAIT polarities),
-``importer`` (``import_releases``, the whole import) and ``statistics``.
+Modules: ``definitions`` (what a release and its items are), ``catalogue`` (the curated
+releases, read from ``data/raw/releases.toml``), ``generic`` (any other file in the EES
+layout), ``reading`` (cells to numbers, years and places), ``measures`` (a measure's rows,
+periods, symbols and published-rate checks), ``revisions`` (several files of one release:
+the newest figure kept, each revision listed), ``benchmarking`` (confidence limits,
+England, rank and quartile), ``lookups`` (neighbours, the LTLA–UTLA lookup, LAIT
+polarities), ``importer`` (``import_releases``, the whole import) and ``statistics``.
 """

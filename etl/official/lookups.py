@@ -17,7 +17,7 @@ import pandas as pd
 
 from etl.errors import Problem
 from etl.io.strict_csv import _records
-from etl.official.definitions import RELEASES
+from etl.official.definitions import Release
 from etl.official.reading import Read
 from etl.reports.registry import Registry
 from etl.schema import LTLA_UTLA_COLUMNS, NEIGHBOUR_COLUMNS
@@ -44,6 +44,8 @@ def latest_la_names(reads: Iterable[Read]) -> dict[str, tuple[str, str]]:
     if not la_rows:
         return {}
     las = pd.concat(la_rows).sort_values("_year", kind="stable")
+    # one authority a row (not "E06000061 / E06000062", two sharing their services)
+    las = las[las["area_code"].astype(str).str.fullmatch(r"[EWSN]\d{8}")]
     latest = las.drop_duplicates("old_la_code", keep="last")
     return {o: (c, n) for o, c, n in latest[["old_la_code", "area_code",
                                              "area_name"]].itertuples(index=False)}
@@ -151,7 +153,8 @@ def read_ltla_utla(path: Path, text: str, problems: list[Problem]) -> pd.DataFra
     return out.astype("string")
 
 
-def lait_flags(external: Path, registry: Registry, notes: list[str]) -> list[dict]:
+def lait_flags(external: Path, registry: Registry, notes: list[str],
+               releases: Iterable[Release]) -> list[dict]:
     """measures.csv against the polarity DfE's LAIT gives the same indicator."""
     path = external / "lait" / "lait_data_dictionary.csv"
     if not path.is_file():
@@ -165,7 +168,7 @@ def lait_flags(external: Path, registry: Registry, notes: list[str]) -> list[dic
         return []
     polarity = table.drop_duplicates("Measure_short").set_index("Measure_short")["Polarity"]
     flags = []
-    for release in RELEASES:
+    for release in releases:
         for item in release.items:
             if not item.lait or item.lait not in polarity.index:
                 continue

@@ -10,7 +10,7 @@ made from several cells inherits their GSS symbol, ``c`` first.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -24,21 +24,28 @@ from etl.official.reading import PLACE_COLUMNS, Read, strip_cells
 _SYMBOL_ORDER = ("c", "u", "x", "z", "k", "low")  # which one a derived figure inherits
 
 
-def period_parts(year: int, snapshot: bool, mid_year: bool) -> tuple[str, str, str, str]:
+def period_parts(year: int, snapshot: bool, mid_year: bool, year_end: str = "03-31"
+                 ) -> tuple[str, str, str, str]:
+    """Label, type, start and end of the year ``year`` (ending on ``year_end``, MM-DD)."""
     if mid_year:
         d = date(year, 6, 30).isoformat()
         return d, "snapshot", d, d
+    month, day = (int(x) for x in year_end.split("-"))
+    end = date(year, month, day)
     if snapshot:
-        d = date(year, 3, 31).isoformat()
-        return d, "snapshot", d, d
-    return (f"{year - 1}-{year % 100:02d}", "financial_year", date(year - 1, 4, 1).isoformat(),
-            date(year, 3, 31).isoformat())
+        return end.isoformat(), "snapshot", end.isoformat(), end.isoformat()
+    # A flow over a year ending on another day (1 October to 30 September, say) keeps the
+    # two-year label; its start and end say which twelve months it is.
+    start = date(year - 1, month, day) + timedelta(days=1)
+    return (f"{year - 1}-{year % 100:02d}", "financial_year", start.isoformat(),
+            end.isoformat())
 
 
-def period_columns(years: np.ndarray, snapshot: bool, mid_year: bool) -> dict[str, np.ndarray]:
+def period_columns(years: np.ndarray, snapshot: bool, mid_year: bool,
+                   year_end: str = "03-31") -> dict[str, np.ndarray]:
     """Period label, type, start and end (as datetime64[D]) for each year."""
     unique, inverse = np.unique(years, return_inverse=True)
-    parts = [period_parts(int(y), snapshot, mid_year) for y in unique]
+    parts = [period_parts(int(y), snapshot, mid_year, year_end) for y in unique]
     table = {name: np.array([p[i] for p in parts], dtype=object)
              for i, name in enumerate(("period", "period_type", "period_start", "period_end"))}
     out = {name: values[inverse] for name, values in table.items()}
@@ -145,7 +152,7 @@ def item_rows(read: Read, item: Item, population: pd.DataFrame | None, pop_file:
     if published is not None:
         _check_published(read, item, keep, published, numerator, denominator, mult, flags)
     idx = np.flatnonzero(keep)
-    out = period_columns(read.years[idx], item.snapshot, release.mid_year)
+    out = period_columns(read.years[idx], item.snapshot, release.mid_year, release.year_end)
     m = len(idx)
     breakdown, part = item.breakdown or (TOTAL, TOTAL)
     out.update({
@@ -230,7 +237,7 @@ def _check_published(read: Read, item: Item, keep: np.ndarray, published: np.nda
             np.abs(published - exact) > tolerance)
     for i in np.flatnonzero(off):
         year = int(read.years[i])
-        period = period_parts(year, item.snapshot, False)[0]
+        period = period_parts(year, item.snapshot, False, read.release.year_end)[0]
         area = places["area_name"][i]
         if item.kind == "rate":
             how = (f"{numerator[i]:,.0f} ÷ {denominator[i]:,.0f} children aged 0 to 17 "
@@ -258,3 +265,17 @@ def _check_published(read: Read, item: Item, keep: np.ndarray, published: np.nda
                         f"{kept}."),
             "files": read.path.name,
         })
+
+
+def with_release_columns(measures: pd.DataFrame, datasets: dict[str, pd.DataFrame],
+                         release_of: dict[str, str]) -> pd.DataFrame:
+    """``measures`` with ``release`` (the file each official measure came from, the
+    newest when several give it) and ``authorities`` (local authorities with a value)."""
+    counts = pd.concat([frame.loc[(frame["geographic_level"] == "local_authority")
+                                  & frame["value"].notna(), ["measure", "area_code"]]
+                        for frame in datasets.values()], ignore_index=True)
+    authorities = counts.drop_duplicates().groupby("measure").size()
+    out = measures.copy()
+    out["release"] = pd.Series(out["measure"].map(release_of), dtype=object)
+    out["authorities"] = pd.array(out["measure"].map(authorities).fillna(0), dtype="Int64")
+    return out

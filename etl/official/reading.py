@@ -25,7 +25,6 @@ from etl.official.definitions import (
     ENGLAND_NAME,
     LEVELS,
     MAX_PROBLEMS_PER_COLUMN,
-    RENAMED,
     SYMBOLS,
     Release,
 )
@@ -39,19 +38,22 @@ def read_text(path: Path) -> str:
     return text
 
 
-def canonical_names(header: list[str]) -> list[str]:
-    """The header with any older spelling of a column (``RENAMED``) given today's name,
-    unless the file has both."""
+def canonical_names(header: list[str], renamed: dict | None = None) -> list[str]:
+    """The header with any older spelling of a column (``renamed``, by default the
+    releases file's) given today's name, unless the file has both."""
+    if renamed is None:
+        from etl.official import catalogue
+        renamed = catalogue.RENAMED
     present = set(header)
-    older = {old: new for new, olds in RENAMED.items() if new not in present for old in olds}
+    older = {old: new for new, olds in renamed.items() if new not in present for old in olds}
     return [older.get(h, h) for h in header]
 
 
-def read_header(text: str) -> list[str]:
-    return canonical_names([h.strip() for h in _first_row(text)])
+def read_header(text: str, renamed: dict | None = None) -> list[str]:
+    return canonical_names([h.strip() for h in _first_row(text)], renamed)
 
 
-def read_frame(path: Path, text: str) -> pd.DataFrame:
+def read_frame(path: Path, text: str, renamed: dict | None = None) -> pd.DataFrame:
     """Every cell as text, with ``_row``: the file's line number (the header is row 1)."""
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False,
@@ -60,7 +62,10 @@ def read_frame(path: Path, text: str) -> pd.DataFrame:
         found = re.search(r"line (\d+)", str(err))
         raise ETLError([Problem(path, f"the rows do not line up with the header ({err})",
                                 int(found.group(1)) if found else None)]) from None
-    frame.columns = canonical_names([str(c).strip() for c in frame.columns])
+    frame.columns = canonical_names([str(c).strip() for c in frame.columns], renamed)
+    # A file with no cell that starts or ends with a space (most of them) is not stripped
+    # cell by cell: ``strip_cells`` hands its columns over as they are.
+    frame.attrs["clean"] = not _padded(text)
     frame["_row"] = np.arange(2, len(frame) + 2)
     cells = frame.drop(columns="_row")
     frame = frame[(cells != "").any(axis=1)]
@@ -70,7 +75,8 @@ def read_frame(path: Path, text: str) -> pd.DataFrame:
 
 
 def parse_numbers(frame: pd.DataFrame, column: str, path: Path, problems: list[Problem],
-             *, maximum: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+             *, maximum: float | None = None, minimum: float | None = 0.0
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(values, status, blank)`` for one column; bad cells become problems."""
     cells = strip_cells(frame[column])
     lower = np.array([c.lower() for c in cells], dtype=object)
@@ -82,7 +88,8 @@ def parse_numbers(frame: pd.DataFrame, column: str, path: Path, problems: list[P
                             errors="coerce").to_numpy(dtype="float64")
     bad = ~symbol & ~blank & ~np.isfinite(numbers)
     with np.errstate(invalid="ignore"):
-        negative = ~bad & (numbers < 0)
+        negative = ~bad & (numbers < minimum) if minimum is not None else \
+            np.zeros_like(bad)
         above = ~bad & (numbers > maximum) if maximum is not None else np.zeros_like(bad)
     bad_all = bad | negative | above
     if bad_all.any():
@@ -142,7 +149,26 @@ def parse_years(frame: pd.DataFrame, path: Path, problems: list[Problem],
 PLACE_COLUMNS = ("area_code", "area_name", "geographic_level", "old_la_code", "region_code")
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _padded(text: str) -> bool:
+    """Whether any cell may start or end with a space or tab (a quick, cautious test)."""
+    if '" ' in text or ' "' in text or "\t" in text or text.startswith(" ") \
+            or text.endswith(" "):
+        return True
+    if "\n " in text or " \n" in text or " \r" in text:
+        return True
+    if ", " in text or " ," in text:  # perhaps only inside quoted cells
+        bare = _QUOTED.sub('""', text) if '"' in text else text
+        return ", " in bare or " ," in bare
+    return False
+
+
 def strip_cells(values) -> np.ndarray:
+    """Cells as text with no surrounding spaces (as they are, from a clean file)."""
+    if getattr(values, "attrs", {}).get("clean"):
+        return values.to_numpy(dtype=object)
     return np.array([str(v).strip() for v in values], dtype=object)
 
 
@@ -190,7 +216,7 @@ class Read:
 
 
 def read_release(release: Release, path: Path, text: str, header: list[str],
-                  problems: list[Problem]) -> Read | None:
+                 problems: list[Problem], renamed: dict | None = None) -> Read | None:
     needed = [*EES_REQUIRED, *EES_PLACES]
     for item in release.items:
         needed += [c for c in item.needs() if c not in needed]
@@ -199,7 +225,7 @@ def read_release(release: Release, path: Path, text: str, header: list[str],
         for column in missing:
             why = ("every EES file needs time_period, time_identifier and geographic_level"
                    if column in EES_REQUIRED else f"the {release.title} release needs it")
-            also = "".join(f" or '{old}'" for old in RENAMED.get(column, ()))
+            also = "".join(f" or '{old}'" for old in (renamed or {}).get(column, ()))
             problems.append(Problem(path, f"missing column '{column}'{also} ({why}); the "
                                     "header has "
                                     f"{', '.join(header)}", 1, column))
@@ -210,7 +236,7 @@ def read_release(release: Release, path: Path, text: str, header: list[str],
                                 twice[0]))
         return None
     count = len(problems)
-    frame = read_frame(path, text)
+    frame = read_frame(path, text, renamed)
     frame, places, skipped = parse_places(frame, path, problems)
     years = parse_years(frame, path, problems, release.mid_year)
     columns = {}

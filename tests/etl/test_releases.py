@@ -26,7 +26,7 @@ import pytest
 from etl import config
 from etl.cli import main
 from etl.errors import ETLError
-from etl.official.definitions import RELEASES
+from etl.official.catalogue import RELEASES
 from etl.pipeline import run
 
 DUDLEY, ENGLAND, WEST_MIDLANDS = "E08000027", "E92000001", "E12000005"
@@ -227,6 +227,7 @@ def test_build_summary_lists_the_releases(processed):
     nb = pd.read_parquet(processed.path / "dfe_neighbours.parquet")
     assert summary["lookups"]["dfe_neighbours"] == 10 * nb["authority_code"].nunique() >= 1510
     assert summary["lookups"]["authorities"] == 153
+    assert summary["skipped"] == [] and summary["revisions"] == 0
     # every release found, nothing skipped; the two authorities created in 2023 have no
     # neighbours in the 2021 groupings
     assert summary["notes"] == [
@@ -389,14 +390,17 @@ def _fails_cleanly(external, out, before, capsys, *expected: str) -> str:
     return err
 
 
-def test_an_unrelated_csv_stops_the_run(good, capsys):
-    external, out, before = good
+def test_an_unrelated_csv_is_skipped_and_said_so(good, capsys):
+    external, out, _ = good
     path = external / "dfe" / "school_census_2024.csv"
     path.write_text("urn,pupils\n100001,250\n", encoding="utf-8")
-    _fails_cleanly(external, out, before, capsys, str(path), "row 1",
-                   "its columns match no release the ETL knows",
-                   "Children in need (b1) (columns At31_episodes, Started_episodes)",
-                   "population_type, children_count", "sub-folders are not read")
+    assert _cli(external, out) == 0
+    err = capsys.readouterr().err
+    assert "dfe/school_census_2024.csv was skipped: not in the Explore Education " \
+           "Statistics layout" in err and "it has urn, pupils" in err
+    summary = json.loads((out / "current" / "build.json").read_text())
+    assert [s["file"] for s in summary["skipped"]] == ["school_census_2024.csv"]
+    assert "school_census_2024.csv" not in summary["releases"]
 
 
 @pytest.mark.parametrize("start", ["New_Statistical", "LTLA"])
@@ -418,6 +422,8 @@ def test_files_in_sub_folders_and_other_formats_are_not_read(good):
     (external / "dfe" / "old" / "anything.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     (external / "dfe" / "readme.txt").write_text("downloaded 2025\n", encoding="utf-8")
     assert _cli(external, out) == 0
+    summary = json.loads((out / "current" / "build.json").read_text())
+    assert [s["file"] for s in summary["skipped"]] == ["readme.txt"]  # sub-folders: silent
 
 
 def test_rows_at_other_geographic_levels_are_skipped_with_a_note(good, capsys):

@@ -15,7 +15,13 @@ import pandas as pd
 import pytest
 
 from etl import config
-from etl.official.definitions import OVER_45_DAYS, WITHIN_45_DAYS
+from etl.official.catalogue import RELEASES
+
+# The day bands of the within-45-days share, as the releases file defines it.
+_WITHIN = next(i for r in RELEASES for i in r.items
+               if i.measure == "dfe_assessments_within_45_days_pct")
+WITHIN_45_DAYS = _WITHIN.columns
+OVER_45_DAYS = tuple(c for c in _WITHIN.denominator if c not in WITHIN_45_DAYS)
 
 DUDLEY, ENGLAND = "E08000027", "E92000001"
 FILE = "c2_children_in_need_assessments_duration_2014_to_2024.csv"
@@ -68,7 +74,10 @@ def test_dudley_2024_is_worse_than_england_and_a_year_with_none_has_no_share(pro
 
 def test_the_release_is_recorded_and_raises_no_flag(processed):
     summary = json.loads((processed.path / "build.json").read_text())
-    assert summary["releases"][FILE] == {
+    entry = summary["releases"][FILE]
+    assert {k: entry[k] for k in ("release", "dataset", "years", "curated")} == {
         "release": "Assessments completed, by duration (c2)", "dataset": DATASET,
-        "years": "2013-14 to 2023-24"}
+        "years": "2013-14 to 2023-24", "curated": True}
+    assert entry["measures"] == ["dfe_assessments", "dfe_assessments_rate_per_10000",
+                                 "dfe_assessments_within_45_days_pct"]
     assert not processed.flags()["dataset"].eq(DATASET).any()

@@ -27,7 +27,7 @@ import pytest
 
 from etl import config
 from etl.errors import ETLError
-from etl.official.definitions import FACTORS, RENAMED
+from etl.official.catalogue import FACTORS, RENAMED
 from etl.official.importer import Official, import_releases
 from etl.reports.registry import load_registry
 
@@ -221,9 +221,14 @@ def test_suppressed_placements_stay_suppressed(processed):
 
 def test_the_whole_run_reads_both_files_with_no_flags(processed):
     summary = json.loads((processed.path / "build.json").read_text())
-    assert summary["releases"][FACTORS_FILE] == {
+    entry = summary["releases"][FACTORS_FILE]
+    assert {k: entry[k] for k in ("release", "dataset", "years", "curated", "levels")} == {
         "release": "Factors identified at the end of assessment (c3)", "dataset": AF,
-        "years": "2017-18 to 2023-24"}
+        "years": "2017-18 to 2023-24", "curated": True,
+        "levels": ["local_authority", "national", "regional"]}
+    assert entry["measures"] == ["dfe_assessment_episodes_with_factors",
+                                 "dfe_assessment_factor_pct"]
+    assert sorted(entry["breakdowns"]["factor"]) == sorted(label for _, label in FACTORS)
     assert summary["releases"][STABILITY_FILE]["years"] == "2020-21 to 2023-24"
     assert not any(n.startswith("Not in") for n in summary["notes"])
     flags = processed.flags()
