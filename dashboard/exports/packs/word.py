@@ -46,7 +46,7 @@ def _toc(document, entries: list[str]) -> None:
         paragraph.add_run()._r.append(el)
 
     for i, entry in enumerate(entries):
-        paragraph = document.add_paragraph(style=_style(document, "List Number"))
+        paragraph = _paragraph(document, "", "List Number")
         if i == 0:
             fld_char(paragraph, "begin")
             run = paragraph.add_run()
@@ -137,7 +137,8 @@ def _word_table(document, table: pd.DataFrame, places: list[int] | None = None) 
     columns = list(shown.columns)
     widths = [WIDTHS_MM.get(c, 24) for c in columns]
     scale = 257 / sum(widths)
-    grid = document.add_table(rows=1, cols=len(columns), style=_style(document, "Table Grid"))
+    grid = document.add_table(rows=1, cols=len(columns))
+    grid._tbl.tblPr.style = _style_id(document, "Table Grid")
     grid.autofit = False
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = Mm(width * scale)
@@ -180,19 +181,26 @@ def _word_table(document, table: pd.DataFrame, places: list[int] | None = None) 
             _muted(document.add_paragraph(), f"S{i}: {source}", 9)
 
 
-def _style(document, name: str):
-    """A style by name, looked up once a document (python-docx searches the styles part
-    on every lookup by name)."""
+def _style_id(document, name: str) -> str:
+    """A style's id, looked up once a document: python-docx searches every style on each
+    lookup, by name or by style (to leave out the default style's id)."""
     found = getattr(document, "_pack_styles", None)
     if found is None:
         found = document._pack_styles = {}
     if name not in found:
-        found[name] = document.styles[name]
+        found[name] = document.styles[name].style_id
     return found[name]
 
 
+def _paragraph(document, text: str, style: str):
+    """A paragraph of ``text`` in a style that is not the default one."""
+    paragraph = document.add_paragraph(text)
+    paragraph._p.style = _style_id(document, style)
+    return paragraph
+
+
 def _heading(document, text: str, level: int):
-    return document.add_paragraph(text, style=_style(document, f"Heading {level}"))
+    return _paragraph(document, text, f"Heading {level}")
 
 
 def to_docx(pack: Pack) -> bytes:
