@@ -105,13 +105,16 @@ class Renderer:
         index = {id(f): i for i, f in enumerate(futures)}
         try:
             for future in concurrent.futures.as_completed(futures):
+                i = index[id(future)]
                 err = future.exception()
+                if err is None and not _looks_right(future.result(), figures[i][1]):
+                    err = "the browser gave back no image (too large to draw?)"
                 if err is not None:
-                    raise RenderError(f"image {index[id(future)] + 1} of {len(futures)} "
-                                      f"could not be drawn: {err or type(err).__name__}")
+                    raise RenderError(f"image {i + 1} of {len(futures)} could not be "
+                                      f"drawn: {err or type(err).__name__}")
                 self.drawn += 1
                 if done:
-                    done(index[id(future)])
+                    done(i)
         finally:
             for future in futures:
                 future.cancel()
@@ -121,6 +124,17 @@ class Renderer:
         if self.alive:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=30)
+
+
+def _looks_right(body: bytes, opts: dict) -> bool:
+    """Whether the bytes are an image of the format asked for (Chromium hands back a
+    few empty bytes for a canvas it cannot make)."""
+    kind = opts.get("format", "png")
+    if kind == "png":
+        return body.startswith(b"\x89PNG\r\n\x1a\n")
+    if kind == "svg":
+        return b"<svg" in body[:512]
+    return bool(body)
 
 
 _renderers: dict[int, Renderer] = {}
