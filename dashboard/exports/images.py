@@ -22,8 +22,16 @@ from dashboard.figures import EXPORT_HEIGHT, EXPORT_WIDTH
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DOWNLOAD", "PAGE", "SLIDE", "RenderError", "Size", "draw_many", "render",
-           "start_renderer", "to_image"]
+__all__ = ["DOWNLOAD", "MEDIA_TYPES", "PAGE", "SLIDE", "RenderError", "Size", "draw_many",
+           "render", "start_renderer", "to_image"]
+
+# Media types alone: Flask adds "; charset=utf-8" to text ones (CSV, SVG) when it sends them.
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "png": "image/png",
+    "svg": "image/svg+xml",
+}
 
 
 @dataclass(frozen=True)
