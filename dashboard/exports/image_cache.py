@@ -14,7 +14,7 @@ from __future__ import annotations
 import collections
 import logging
 import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable
 
 log = logging.getLogger(__name__)
 
@@ -87,21 +87,3 @@ def key(chart_id: str, state: tuple, version: tuple, size: Hashable, image_forma
         ) -> tuple:
     """The cache key of one image (``version`` is ``store.version()`` of the viewer)."""
     return ("image", chart_id, tuple(state), version, size, image_format)
-
-
-def drawn(keys: Sequence[Hashable], draw: Callable[[list[int]], list[bytes]],
-          done: Callable[[int], None] | None = None) -> list[bytes]:
-    """The image for each key: from the cache, else drawn (``draw(indices)`` draws
-    those missing, all at once) and kept. ``done(i)`` hears of each image ready."""
-    store = cache()
-    found = [store.get(k) for k in keys]
-    missing = [i for i, body in enumerate(found) if body is None]
-    for i, body in enumerate(found):
-        if body is not None and done:
-            done(i)
-    if missing:
-        for i, body in zip(missing, draw(missing), strict=True):
-            found[i] = body
-            store.put(keys[i], body)
-    log.debug("images: %d from the cache, %d drawn", len(keys) - len(missing), len(missing))
-    return found

@@ -4,8 +4,8 @@ Images are drawn by kaleido in Debian's Chromium (``exports.renderer``: one brow
 process, a few tabs at once), pointed at a wrapper that keeps it off the network. Each
 image is sized for its place (``DOWNLOAD``, ``PAGE``, ``SLIDE``): always the same
 1000 × 620 layout, so text keeps its size against the chart, at the pixel density the
-place needs. A pack's images are drawn together (``draw_many``) and kept for the next
-pack (``exports.image_cache``).
+place needs. A pack's images are drawn together (``submit``, ``collect``) and kept for
+the next pack (``exports.image_cache``).
 """
 
 from __future__ import annotations
@@ -15,15 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from dashboard.charts import ChartResult
-from dashboard.exports import image_cache
-from dashboard.exports.renderer import RenderError, renderer
+from dashboard.exports.renderer import RenderError, collect, renderer
 from dashboard.exports.tables import to_csv, to_xlsx
 from dashboard.figures import EXPORT_HEIGHT, EXPORT_WIDTH
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DOWNLOAD", "MEDIA_TYPES", "PAGE", "SLIDE", "RenderError", "Size", "draw_many",
-           "render", "start_renderer", "to_image"]
+__all__ = ["DOWNLOAD", "MEDIA_TYPES", "PAGE", "SLIDE", "RenderError", "Size", "collect",
+           "draw_many", "render", "start_renderer", "submit", "to_image"]
 
 # Media types alone: Flask adds "; charset=utf-8" to text ones (CSV, SVG) when it sends them.
 MEDIA_TYPES = {
@@ -86,16 +85,10 @@ def draw_many(jobs: Sequence[tuple[ChartResult, Size]], image_format: str = "png
     return renderer().draw(figures, done)
 
 
-def cached_many(entries: Sequence[tuple[tuple, ChartResult, Size]], image_format: str = "png",
-                done: Callable[[int], None] | None = None) -> list[bytes]:
-    """Each ``(key, result, size)``'s image: from the image cache under ``key``, else
-    drawn with the others missing (``draw_many``) and kept."""
-
-    def draw(missing: list[int]) -> list[bytes]:
-        return draw_many([entries[i][1:] for i in missing], image_format,
-                         done and (lambda j: done(missing[j])))
-
-    return image_cache.drawn([e[0] for e in entries], draw, done)
+def submit(figure, size: Size, image_format: str = "png"):
+    """Start drawing an export figure (``ChartResult.export_figure()``); gives a future
+    of its bytes (see ``renderer.collect``)."""
+    return renderer().submit(figure, size.opts(image_format))
 
 
 def render(result: ChartResult, ext: str) -> bytes:

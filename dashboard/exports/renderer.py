@@ -13,6 +13,7 @@ so memory stays flat without paying for a reload each time.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import logging
 import os
@@ -92,38 +93,54 @@ class Renderer:
     def alive(self) -> bool:
         return self._thread.is_alive() and self._loop.is_running()
 
+    def submit(self, figure, opts: dict) -> concurrent.futures.Future:
+        """Start drawing one image in the next free tab; the future gives its bytes (or
+        raises ``RenderError``). Python may go on working out the next figure meanwhile:
+        Chromium draws in processes of its own."""
+        async def one() -> bytes:
+            try:
+                body = await self._browser.calc_fig(figure, opts=dict(opts))
+            except Exception as err:  # said in the error, with its cause
+                raise RenderError(str(err) or type(err).__name__) from err
+            if not _looks_right(body, opts):
+                raise RenderError("the browser gave back no image (too large to draw?)")
+            self.drawn += 1
+            return body
+
+        return asyncio.run_coroutine_threadsafe(one(), self._loop)
+
     def draw(self, figures: Sequence[tuple[object, dict]],
              done: Callable[[int], None] | None = None) -> list[bytes]:
         """Each ``(figure, opts)`` drawn, in order, using every tab. ``done(i)`` hears of
         each image finished (in the calling thread). The first failure cancels the rest
         and raises ``RenderError`` naming the image."""
-        if not figures:
-            return []
-        futures = [asyncio.run_coroutine_threadsafe(
-            self._browser.calc_fig(figure, opts=dict(opts)), self._loop)
-            for figure, opts in figures]
-        index = {id(f): i for i, f in enumerate(futures)}
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                i = index[id(future)]
-                err = future.exception()
-                if err is None and not _looks_right(future.result(), figures[i][1]):
-                    err = "the browser gave back no image (too large to draw?)"
-                if err is not None:
-                    raise RenderError(f"image {i + 1} of {len(futures)} could not be "
-                                      f"drawn: {err or type(err).__name__}")
-                self.drawn += 1
-                if done:
-                    done(i)
-        finally:
-            for future in futures:
-                future.cancel()
-        return [f.result() for f in futures]
+        return collect([self.submit(figure, opts) for figure, opts in figures], done)
 
     def close(self) -> None:
         if self.alive:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=30)
+
+
+def collect(futures: Sequence[concurrent.futures.Future],
+            done: Callable[[int], None] | None = None) -> list[bytes]:
+    """The images of submitted drawings, in order, waiting for each; ``done(i)`` hears of
+    each as it is ready. The first failure cancels the rest and raises ``RenderError``
+    saying which image it was."""
+    index = {id(f): i for i, f in enumerate(futures)}
+    try:
+        for future in concurrent.futures.as_completed(futures):
+            i = index[id(future)]
+            err = future.exception()
+            if err is not None:
+                raise RenderError(f"image {i + 1} of {len(futures)} could not be drawn: "
+                                  f"{err}") from err
+            if done:
+                done(i)
+    finally:
+        for future in futures:
+            future.cancel()
+    return [f.result() for f in futures]
 
 
 def _looks_right(body: bytes, opts: dict) -> bool:
@@ -139,6 +156,13 @@ def _looks_right(body: bytes, opts: dict) -> bool:
 
 _renderers: dict[int, Renderer] = {}
 _lock = threading.Lock()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close the browser cleanly when the process ends (not mid-drawing on its way out)."""
+    for found in list(_renderers.values()):
+        found.close()
 
 
 def renderer(tabs: int | None = None) -> Renderer:

@@ -96,26 +96,50 @@ def _places(images: bool | Iterable[str]) -> tuple[str, ...]:
     return chosen
 
 
-def _draw_images(drawn: list[PackChart], places: tuple[str, ...],
-                 report: Callable[[], None]) -> None:
-    """Every chart's image for each place: from the image cache, else all drawn at once."""
-    version = store.version()  # names the viewer's hidden datasets, so keys never cross
-    entries = [(image_cache.key(c.item.chart_id, c.item.state, version, PLACES[p], "png"),
-                c.result, PLACES[p]) for c in drawn for p in places]
-    left = [len(places)] * len(drawn)
+class _Images:
+    """A pack's images: each taken from the image cache, or handed to the renderer as soon
+    as its chart's figures are worked out (Chromium draws while Python works out the
+    next chart), then collected and kept."""
 
-    def done(i: int) -> None:
-        left[i // len(places)] -= 1
-        if not left[i // len(places)]:
-            report()
+    def __init__(self, places: tuple[str, ...]):
+        self.places = places
+        self.version = store.version() if places else ()  # names the viewer's hidden
+        self.cache = image_cache.cache()                  # datasets, so keys never cross
+        self.waiting: list[tuple[PackChart, str, tuple, object]] = []
 
-    try:
-        bodies = export.cached_many(entries, "png", done)
-    except export.RenderError as err:
-        raise PackError(f"the chart images could not be drawn ({err})") from err
-    for n, c in enumerate(drawn):
-        c.images = dict(zip(places, bodies[n * len(places):(n + 1) * len(places)],
-                            strict=True))
+    def add(self, c: PackChart) -> None:
+        figure = None
+        for place in self.places:
+            key = image_cache.key(c.item.chart_id, c.item.state, self.version,
+                                  PLACES[place], "png")
+            body = self.cache.get(key)
+            if body is not None:
+                c.images[place] = body
+                continue
+            figure = figure if figure is not None else c.result.export_figure()
+            self.waiting.append((c, place, key, export.submit(figure, PLACES[place])))
+
+    def cancel(self) -> None:
+        for *_, future in self.waiting:
+            future.cancel()
+
+    def ready(self, c: PackChart) -> bool:
+        return len(c.images) == len(self.places)
+
+    def collect(self, done: Callable[[PackChart], None]) -> None:
+        """Wait for every image drawing; ``done(chart)`` once a chart has all of its."""
+        def one(i: int) -> None:
+            c, place, key, _ = self.waiting[i]
+            c.images[place] = bodies_of[i].result()
+            self.cache.put(key, c.images[place])
+            if self.ready(c):
+                done(c)
+
+        bodies_of = [w[3] for w in self.waiting]
+        try:
+            export.collect(bodies_of, one)
+        except export.RenderError as err:
+            raise PackError(f"the chart images could not be drawn ({err})") from err
 
 
 def prepare(items: list[PackItem], *, authority: str | None = None,
@@ -145,20 +169,26 @@ def prepare(items: list[PackItem], *, authority: str | None = None,
 
     if progress:
         progress(0, total, "charts")
-    for item in items:
-        chart = item.chart
-        try:
-            result = chart.render(item.state_dict())
-            table = result.table()
-        except store.DataUnavailable as err:
-            missing.append((chart, str(err)))
-            step(2)
-            continue
-        drawn.append(PackChart(len(drawn) + 1, item, chart, result, table,
-                               places=result.places().tolist()))
-        step(1 if places else 2)
-    if places and drawn:
-        _draw_images(drawn, places, step)
+    pictures = _Images(places)
+    try:
+        for item in items:
+            chart = item.chart
+            try:
+                result = chart.render(item.state_dict())
+                table = result.table()
+            except store.DataUnavailable as err:
+                missing.append((chart, str(err)))
+                step(2)
+                continue
+            c = PackChart(len(drawn) + 1, item, chart, result, table,
+                          places=result.places().tolist())
+            drawn.append(c)
+            pictures.add(c)
+            step(2 if pictures.ready(c) else 1)
+    except BaseException:
+        pictures.cancel()
+        raise
+    pictures.collect(lambda _c: step())
     if progress:
         progress(total, total, "charts")
     if not drawn:
