@@ -164,8 +164,9 @@ def prepare(items: list[PackItem], *, authority: str | None = None,
 
     def step(units: int = 1) -> None:
         steps[0] += units
-        if progress:
-            progress(min(total, steps[0] // 2), total, "charts")
+        if progress:  # a chart counts once begun; the last once every image is in
+            shown = min((steps[0] + 1) // 2, total if steps[0] >= 2 * total else total - 1)
+            progress(shown, total, "charts")
 
     if progress:
         progress(0, total, "charts")
