@@ -184,8 +184,10 @@ def prepare(items: list[PackItem], *, authority: str | None = None,
             c = PackChart(len(drawn) + 1, item, chart, result, table,
                           places=result.places().tolist())
             drawn.append(c)
+            step()  # its figures worked out (said before the renderer may have to start)
             pictures.add(c)
-            step(2 if pictures.ready(c) else 1)
+            if pictures.ready(c):
+                step()
     except BaseException:
         pictures.cancel()
         raise
