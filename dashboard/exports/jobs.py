@@ -23,7 +23,11 @@ Settings, read from the environment by ``settings()`` (see the README, *Committe
 - ``DASHBOARD_PACK_STALE``: seconds after which a job that has not moved is started
   again (default 600);
 - ``DASHBOARD_PACK_NICE``: how much lower the builders' scheduling priority is than the
-  request threads' (default 10; 0 for the same).
+  request threads' (default 10; 0 for the same);
+- ``DASHBOARD_PACK_TABS``: browser tabs drawing a pack's images at once, in the one
+  Chromium of each server process (default 3);
+- ``DASHBOARD_PACK_IMAGE_CACHE_MB``: megabytes of chart images kept in each server
+  process for the next pack (default 64; 0 keeps none).
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ _ID = re.compile(r"[0-9a-f]{32}")
 _EXT = re.compile(r"[a-z]{2,5}")
 ENVIRONMENT = ("DASHBOARD_JOBS_DIR", "DASHBOARD_PACK_BUILDERS", "DASHBOARD_PACK_QUEUE",
                "DASHBOARD_PACK_KEEP", "DASHBOARD_PACK_FILES", "DASHBOARD_PACK_STALE",
-               "DASHBOARD_PACK_NICE")
+               "DASHBOARD_PACK_NICE", "DASHBOARD_PACK_TABS", "DASHBOARD_PACK_IMAGE_CACHE_MB")
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class Settings:
     files: int = 100
     stale: float = 600
     nice: int = 10
+    tabs: int = 3
+    image_cache_mb: int = 64
 
 
 def _number(env: dict, name: str, default: int, least: int) -> int:
@@ -85,7 +91,9 @@ def _settings(values: tuple) -> Settings:
                     _number(env, "DASHBOARD_PACK_KEEP", 86400, 1),
                     _number(env, "DASHBOARD_PACK_FILES", 100, 1),
                     _number(env, "DASHBOARD_PACK_STALE", 600, 10),
-                    _number(env, "DASHBOARD_PACK_NICE", 10, 0))
+                    _number(env, "DASHBOARD_PACK_NICE", 10, 0),
+                    _number(env, "DASHBOARD_PACK_TABS", 3, 1),
+                    _number(env, "DASHBOARD_PACK_IMAGE_CACHE_MB", 64, 0))
 
 
 def settings() -> Settings:

@@ -25,7 +25,9 @@ from .helpers import DUDLEY, WORCESTERSHIRE, authority, ids_in, walk, words
 
 pytestmark = pytest.mark.filterwarnings("ignore:The kopts argument:UserWarning")
 
-PNG_SIZE = (2000, 1240)  # export.PNG_SCALE × figures.EXPORT_WIDTH, EXPORT_HEIGHT
+# Each image sized for its place (exports.images.PAGE and SLIDE of the 1000 × 620 layout):
+PAGE_SIZE = (1600, 992)  # 170 mm wide on an A4 page, at 239 pixels an inch
+SLIDE_SIZE = (1161, 720)  # 5 inches tall on a 13.33-inch slide shown 1920 pixels wide
 
 
 def png_size(blob: bytes) -> tuple[int, int]:
@@ -120,7 +122,7 @@ def test_word_document_has_every_chart_with_its_words_and_image(built):
     assert texts[0].startswith(f"{profile().title}: ")
     assert f"Authority: {profile().name}" in texts and "Period: 2011-12" in texts
     assert any(t.startswith("Produced: ") for t in texts)
-    # one picture per chart: a 2000 × 1240 PNG with alt text naming the finding
+    # one picture per chart: a 1600 × 992 PNG with alt text naming the finding
     shapes = list(document.inline_shapes)
     assert len(shapes) == len(charts)
     for shape, c in zip(shapes, charts, strict=True):
@@ -129,7 +131,7 @@ def test_word_document_has_every_chart_with_its_words_and_image(built):
         assert doc_pr.get("title") == c.chart.name
         blip = shape._inline.graphic.graphicData.pic.blipFill.blip
         blob = document.part.related_parts[blip.embed].blob
-        assert png_size(blob) == PNG_SIZE
+        assert png_size(blob) == PAGE_SIZE
 
 
 def profile():
@@ -206,7 +208,7 @@ def test_slides_have_the_finding_the_image_the_source_and_the_table_in_notes(bui
         pictures = [s for s in slide.shapes if s.shape_type == 13]
         assert len(pictures) == 1
         picture = pictures[0]
-        assert png_size(picture.image.blob) == PNG_SIZE
+        assert png_size(picture.image.blob) == SLIDE_SIZE
         assert c.result.title in picture._element.nvPicPr.cNvPr.get("descr")
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
         assert f"Source: {c.result.source}" in texts
@@ -222,13 +224,19 @@ def test_slides_have_the_finding_the_image_the_source_and_the_table_in_notes(bui
         assert [r[0] for r in rows] == table["Period"].tolist()
 
 
-def test_one_image_per_chart_is_rendered_and_shared(built):
-    """The same PNG bytes go into the document and the slides."""
-    pack, deck = built["pack"], built["pptx"]
+def test_each_chart_is_drawn_once_for_each_place(built):
+    """The page image goes into the document and the slide image into the slides, each
+    in the order of the charts."""
+    pack, deck, document = built["pack"], built["pptx"], built["docx"]
     slides = list(deck.slides)[1:]
     for slide, c in zip(slides, pack.charts, strict=True):
         picture = next(s for s in slide.shapes if s.shape_type == 13)
-        assert picture.image.blob == c.png
+        assert picture.image.blob == c.images["slide"]
+    blobs = [document.part.related_parts[
+        shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+        for shape in document.inline_shapes]
+    assert blobs == [c.images["page"] for c in pack.charts]
+    assert all(c.png == c.images["page"] for c in pack.charts)
 
 
 def test_a_chart_without_data_is_left_out_and_named_on_the_cover(packs, registry,

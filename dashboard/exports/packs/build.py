@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dashboard.exports.packs.document import prepare
+from dashboard.exports.packs.document import FORMAT_PLACES, prepare
 from dashboard.exports.packs.items import FORMATS, PackError, PackItem
 from dashboard.exports.packs.pdf import to_pdf
 from dashboard.exports.packs.powerpoint import to_pptx
@@ -17,13 +17,15 @@ WRITING = {"docx": "writing the Word document", "pptx": "writing the slides",
 def build(items: list[PackItem], formats: tuple[str, ...] = ("docx", "pptx"),
           progress: Callable[[int, int, str], None] | None = None, **options
           ) -> dict[str, bytes]:
-    """Render once, write each format: ``{"docx": b"...", "pptx": b"..."}``.
+    """Render once, write each format: ``{"docx": b"...", "pptx": b"..."}``. Images are
+    drawn only at the sizes the formats need (a Word page's, a slide's).
 
     ``progress(done, total, step)`` hears of each chart drawn and each file written."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise PackError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    pack = prepare(items, images=True, progress=progress, **options)
+    places = tuple(dict.fromkeys(FORMAT_PLACES[f] for f in formats))  # each size once
+    pack = prepare(items, images=places, progress=progress, **options)
     total = len(items)
 
     def step(ext: str) -> None:

@@ -49,10 +49,11 @@ def to_pptx(pack: Pack) -> bytes:
             paragraph.alignment = 1  # left
             for run in paragraph.runs:
                 run.font.size = Pt(24 if len(c.finding) < 130 else 20)
-        if c.png:
+        image = c.images.get("slide") or c.png
+        if image:
             height = Inches(5.0)
             width = int(height * 1000 / 620)
-            picture = slide.shapes.add_picture(io.BytesIO(c.png), (deck.slide_width - width)
+            picture = slide.shapes.add_picture(io.BytesIO(image), (deck.slide_width - width)
                                                // 2, Inches(1.55), width, height)
             props = picture._element.nvPicPr.cNvPr
             props.set("descr", c.alt_text)
