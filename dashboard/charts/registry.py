@@ -8,7 +8,8 @@ Pages register theirs with ``@chart(...)``; the export routes look them up by id
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -119,13 +120,27 @@ class Chart:
                 for key, allowed in self.options.items()}
 
     def render(self, raw_state: dict | None = None) -> ChartResult:
-        result = self.build(self.state(raw_state))
+        """The chart for these choices. Results are kept per chart, choices and data version
+        (``store.version()``, which also differs between viewers who may see different
+        datasets), as the page's cards are; each caller gets a figure of its own."""
+        state = self.state(raw_state)
+        kept = _rendered(self.id, tuple(sorted(state.items())), store.version())
+        return replace(kept, figure=go.Figure(kept.figure), notes=list(kept.notes))
+
+    def _draw(self, state: dict) -> ChartResult:
+        result = self.build(state)
         # Line charts label the points their title names too (the peak it mentions, say).
         figures.label_lines(result.figure, mention=result.title)
         return result
 
 
 REGISTRY: dict[str, Chart] = {}
+RESULTS_KEPT = 256  # chart results kept in each process (a pack reuses what pages drew)
+
+
+@lru_cache(maxsize=RESULTS_KEPT)
+def _rendered(chart_id: str, state_items: tuple, version: tuple) -> ChartResult:
+    return REGISTRY[chart_id]._draw(dict(state_items))
 
 
 def chart(chart_id: str, page: str, name: str, options: dict[str, Choices] | None = None,
