@@ -58,10 +58,11 @@ def main(argv: list[str] | None = None, prog: str = "safeguarding etl") -> int:
         return 0
     for stage, why in plan.rebuild.items():
         logger.info("Rebuilding %s: %s.", stage, why)
+    if plan.missing_outputs:
+        logger.info("Rewriting the joined outputs: %s is missing from version %s.",
+                    plan.missing_outputs[0], previous.name)
     if plan.reuse:
         logger.info("Reusing %s from version %s.", ", ".join(plan.reuse), previous.name)
-    elif plan.missing_outputs:
-        logger.info("Rewriting the joined outputs: %s is missing.", plan.missing_outputs[0])
     from etl.pipeline import run  # pandas and the rest: only when there is work to do
 
     try:
