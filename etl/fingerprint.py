@@ -32,7 +32,9 @@ FILE = "fingerprints.json"
 STAGE_FOLDER = "stages"  # <version>/stages/<stage>.pickle: what a stage gave, for reuse
 PACKAGE = Path(__file__).resolve().parent  # etl/
 STAGES = ("reports", "releases", "boundaries", "smallareas")
-# The modules each stage runs (their imports are followed); SHARED runs in every stage.
+# The modules each stage runs (their imports are followed); SHARED, the modules that run
+# or write every stage, are inputs of each (as files: following their imports would make
+# every module an input of every stage).
 ROOTS = {
     "reports": ("etl.reports.registry", "etl.reports.tidy", "etl.reports.derive",
                 "etl.reports.checks"),
@@ -186,7 +188,7 @@ def stage_inputs(where: Where) -> dict[str, dict[str, str]]:
     if ext is not None:
         for name in ("dfe", "imd", "boundaries"):  # whether they exist changes the notes
             common[f"exists:{name}"] = str((ext / name).is_dir())
-    shared = code_files(SHARED)
+    shared = [p for p in map(_module_path, SHARED) if p is not None]
     for stage, inputs in found.items():
         inputs.update(common)
         inputs.update(hashed(sorted(set(shared) | set(code_files(ROOTS[stage])))))
