@@ -56,8 +56,9 @@ def main(argv: list[str] | None = None, prog: str = "safeguarding etl") -> int:
                            f"{previous.name} recorded; nothing was written "
                            f"({time.perf_counter() - started:.2f} s).")
         return 0
-    for stage, why in plan.rebuild.items():
-        logger.info("Rebuilding %s: %s.", stage, why)
+    for stage, why in plan.rebuild.items():  # a first build (nothing to compare) is quiet
+        logger.log(logging.INFO if previous is not None else logging.DEBUG,
+                   "Rebuilding %s: %s.", stage, why)
     if plan.missing_outputs:
         logger.info("Rewriting the joined outputs: %s is missing from version %s.",
                     plan.missing_outputs[0], previous.name)
