@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None, prog: str = "safeguarding etl") -> int:
                            f"({time.perf_counter() - started:.2f} s).")
         return 0
     for stage, why in plan.rebuild.items():  # a first build (nothing to compare) is quiet
-        logger.log(logging.INFO if previous is not None else logging.DEBUG,
+        logger.log(logging.INFO if plan.previous is not None else logging.DEBUG,
                    "Rebuilding %s: %s.", stage, why)
     if plan.missing_outputs:
         logger.info("Rewriting the joined outputs: %s is missing from version %s.",
