@@ -5,31 +5,30 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-BUILD  := data/processed/current/build.json
-RAW    := $(shell find data/raw -type f \( -name '*.csv' -o -name '*.toml' \) 2>/dev/null)
-ETL_PY := $(shell find etl -name '*.py' 2>/dev/null)
 PORT   ?= 8050
 
-.PHONY: run etl test lint bench clean lock
+.PHONY: run etl etl-full test lint bench clean lock
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-# Rebuild the processed data only when a raw table or the ETL has changed (BUILD is the
-# current version's build.json: etl/io/versions.py).
-$(BUILD): $(STAMP) $(RAW) $(ETL_PY)
-	$(BIN)/safeguarding etl
-
-## run: set up, rebuild the data if it is stale, start the dashboard and print its address
+## run: set up, bring the data up to date, start the dashboard and print its address
 ## (SAFEGUARDING_AUTHORITY=E10000034 make run: the dashboard for another authority)
-run: $(BUILD)
+run: etl
 	$(BIN)/safeguarding serve --port $(PORT)
 
-## etl: rerun the ETL now, whatever the state of the data
+## etl: bring the processed data up to date. The ETL itself decides what is stale: it
+## compares the fingerprints of every input (raw tables, releases, boundaries, extracts,
+## its own code, the authority) with those the current build recorded and rebuilds only
+## the stages they change; with nothing changed it says so in well under a second
 etl: $(STAMP)
 	$(BIN)/safeguarding etl
+
+## etl-full: rebuild every stage, whatever the fingerprints say
+etl-full: $(STAMP)
+	$(BIN)/safeguarding etl --full
 
 # Official releases for the tests: ../shared/public beside the checkout when present.
 SHARED_PUBLIC := $(abspath ../shared/public)
@@ -52,7 +51,7 @@ lint: $(STAMP)
 ## and image exports in Chromium, every page against a static page drawing its figures
 ## with the full plotly.js (the ratio, and the JavaScript each loads), the small-area
 ## maps, and 50 users under gunicorn
-bench: $(BUILD)
+bench: etl
 	$(BIN)/python tests/benchmarks/bench_etl.py
 	$(BIN)/python tests/benchmarks/bench_releases.py
 	$(BIN)/python tests/benchmarks/bench_dashboard.py

@@ -12,6 +12,9 @@ and the column.
 from __future__ import annotations
 
 import json
+import os
+import pickle
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -24,7 +27,7 @@ import pyarrow.parquet as pq
 from pandera.errors import SchemaErrors
 from pandera.pandas import DataFrameSchema
 
-from etl import config, schema
+from etl import config, fingerprint, schema
 from etl.errors import ContractError, Problem
 from etl.geo.lsoa import geoparquet
 from etl.io.atomic import write_all
@@ -53,6 +56,7 @@ class Build:
     restricted: list[str] = field(default_factory=list)  # shown only to signed-in users
     skipped: list[dict] = field(default_factory=list)  # files in dfe/ not read, and why
     revisions: int = 0  # figures a newer release changed (listed in the validation report)
+    stages: dict[str, object] = field(default_factory=dict)  # each stage's result, for reuse
 
 
 def _parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
@@ -73,11 +77,46 @@ def frames_of(result: Build) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def write_build(result: Build, out: Path, keep: int | None = None) -> dict:
+def stage_files(name: str, result) -> list[str]:
+    """The output files (names in a version) that one stage's result makes (a
+    ``Reports``, ``Official``, ``Boundaries`` or ``SmallAreas``)."""
+    if name == "reports":
+        return [f"{d}.parquet" for d in result.datasets]
+    if name == "releases":
+        return [f"{d}.parquet" for d in (*result.datasets, *result.lookups)]
+    if name == "boundaries":
+        return [f"{d}.parquet" for d in result.lookups]
+    return (["smallarea.parquet"] if result.frames else []) + list(result.geo)
+
+
+def _pickle(value: object) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        with open(path, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return write
+
+
+def _link(source: Path) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        try:
+            os.link(source, path)
+        except OSError:  # another file system, or no hard links: a copy
+            shutil.copy2(source, path)
+    return write
+
+
+def write_build(result: Build, out: Path, keep: int | None = None,
+                plan: fingerprint.Plan | None = None,
+                reused: dict[str, Path] | None = None) -> dict:
     """Check every output against ``etl/schema.py``, then write them all as a new version
     of ``out`` and make it current, keeping ``keep`` older versions (default: the
     settings'); return the build summary written to build.json. A frame that breaks the
-    contract raises ``ContractError`` and nothing in ``out`` changes."""
+    contract raises ``ContractError`` and nothing in ``out`` changes.
+
+    With ``plan``, each stage's result is kept (``stages/<name>.pickle``) with the
+    fingerprints of its inputs (``fingerprints.json``); the files of the stages in
+    ``reused`` (stage → the version they come from) are linked from there, not written
+    again (they were checked when they were written)."""
     now = datetime.now(UTC)
     summary = {
         "built_at": now.isoformat(timespec="seconds"),
@@ -96,9 +135,25 @@ def write_build(result: Build, out: Path, keep: int | None = None) -> dict:
         "small_areas": result.small_areas,
     }
     frames = frames_of(result)
-    check_outputs(frames, out)  # before anything is written: a violation changes nothing
-    writers = {name: geoparquet(frame) if name in result.geo else _parquet(frame)
+    reused = reused or {}
+    linked = {name: version / name for stage, version in reused.items()
+              for name in stage_files(stage, result.stages[stage])}
+    # before anything is written: a violation changes nothing
+    check_outputs({n: f for n, f in frames.items() if n not in linked}, out)
+    writers = {name: _link(linked[name]) if name in linked else
+               geoparquet(frame) if name in result.geo else _parquet(frame)
                for name, frame in frames.items()}
+    if plan is not None:
+        files = {stage: stage_files(stage, value) for stage, value in result.stages.items()}
+        for stage, value in result.stages.items():
+            name = f"{fingerprint.STAGE_FOLDER}/{stage}.pickle"
+            writers[name] = (_link(reused[stage] / name) if stage in reused
+                             else _pickle(value))
+        outputs = sorted(set(frames) - {n for names in files.values() for n in names}
+                         | {"build.json", "validation_report.md"})
+        record = plan.record(files, outputs)
+        writers[fingerprint.FILE] = lambda p: p.write_text(json.dumps(record, indent=1) + "\n",
+                                                           encoding="utf-8")
     report = render_report(result.flags, summary)
     writers["validation_report.md"] = lambda p: p.write_text(report, encoding="utf-8")
     writers["build.json"] = lambda p: p.write_text(json.dumps(summary, indent=2) + "\n",

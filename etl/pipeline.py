@@ -1,23 +1,30 @@
 """read (manifest) → validate → tidy → derive → check → write, as plain functions.
 
-``build`` does everything up to the write, in memory; ``run`` hands its result to
-``etl.outputs.write_build``, which checks every frame against ``etl/schema.py`` and then
-writes them all as a new version of the output folder, switched to in one step."""
+The work is split into stages (``etl.fingerprint.STAGES``): the report tables, the
+official releases, the district boundaries and the small areas. ``build`` runs each
+(or takes a stage's result from ``cached``, what an earlier build gave for the same
+inputs), then joins them: the authorities' lookup, the measures, the tables and the
+flags. ``run`` hands the result to ``etl.outputs.write_build``, which checks every new
+frame against ``etl/schema.py`` and writes them all as a new version of the output
+folder, switched to in one step; ``run(..., incremental=True)`` rebuilds only the
+stages whose fingerprints changed (``etl.fingerprint``)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from etl import config
+from etl import config, fingerprint
 from etl.errors import ETLError, Problem
 from etl.geo.authorities import from_lookup, load_authorities
 from etl.geo.authorities import lookup as authorities_lookup
 from etl.geo.districts import FILE as BOUNDARY_FILE
-from etl.geo.districts import import_boundaries
-from etl.io.versions import holder
+from etl.geo.districts import Boundaries, import_boundaries
+from etl.io.versions import current, holder
 from etl.official.importer import Official, import_releases, release_files
 from etl.official.measures import with_release_columns
 from etl.outputs import Build, write_build
@@ -29,10 +36,13 @@ from etl.reports.tidy import tidy_table
 from etl.schema import CONTRACT_COLUMNS, FLAG_COLUMNS
 from etl.smallareas.build import SmallAreas, build_small_areas, ready_authorities
 
+logger = logging.getLogger(__name__)
+
 Progress = Callable[[int, int, str], None]
 
 _STRING_COLUMNS = [c for c in CONTRACT_COLUMNS
                    if c not in ("value", "period_start", "period_end")]
+_USAGE = ["dataset", "measure", "period_start", "period_end", "value"]
 
 
 def _contract(frame: pd.DataFrame) -> pd.DataFrame:
@@ -46,22 +56,20 @@ def _contract(frame: pd.DataFrame) -> pd.DataFrame:
                             "period_start", "period_end"], kind="stable").reset_index(drop=True)
 
 
-def build(raw: Path, progress: Progress | None = None, external: Path | None = None,
-          authority: str | None = None) -> Build:
-    """Read and check every table under ``raw``; raise ``ETLError`` listing every problem.
+@dataclass
+class Reports:
+    """What the report tables give: their datasets, flags, table rows and measure usage."""
 
-    With ``external``, the official releases in ``external/dfe`` are imported
-    too (a missing folder is a note, not an error).
-    """
-    registry = load_registry(raw)
-    specs = load_manifests(raw, registry)
-    checks = load_checks(raw / "checks.csv")
-    restricted = load_restricted(raw / "restricted.csv")
-    total = len(specs) + (len(release_files(external)) if external is not None else 0)
-    with_map = external is not None and (external / BOUNDARY_FILE).is_file()
-    total += with_map
-    mapped = ready_authorities(raw, external) if external is not None else []
-    total += len(mapped)
+    datasets: dict[str, pd.DataFrame] = field(default_factory=dict)
+    flags: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FLAG_COLUMNS))
+    tables: list[dict] = field(default_factory=list)
+    usage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_USAGE))
+
+
+def build_reports(raw: Path, registry, specs, checks, progress: Progress | None = None
+                  ) -> Reports:
+    """Every report table tidied, derived and checked; ``ETLError`` listing every problem.
+    ``progress`` gets (i, len(specs), label) per table."""
     frames, problems = [], []
     for index, spec in enumerate(specs, start=1):
         label = f"{spec.source_id}/{spec.path.name} → {spec.dataset}"
@@ -74,59 +82,7 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
             frames.append(frame)
             label += f"  {len(frame)} figures"
         if progress:
-            progress(index, total, label)
-    official, boundaries, small = Official(), {}, SmallAreas()
-    if external is not None:
-        def shifted(i: int, n: int, text: str) -> None:
-            if progress:
-                progress(len(specs) + i, total, text)
-        try:
-            official = import_releases(external, registry, raw / "measures.csv", shifted)
-        except ETLError as err:
-            problems.extend(err.problems)
-        try:
-            geo = import_boundaries(external)
-        except ETLError as err:
-            problems.extend(err.problems)
-        else:
-            official.lookups.update(geo.lookups)
-            official.notes.extend(geo.notes)
-            boundaries = geo.summary
-            if with_map and progress:
-                progress(total - len(mapped), total, f"{BOUNDARY_FILE.as_posix()} → geo_lad  "
-                         f"{geo.summary['districts']} districts")
-    try:
-        configured = load_authorities(raw)
-    except ETLError as err:
-        problems.extend(err.problems)
-        configured = {}
-    official.lookups["authorities"] = authorities_lookup(
-        official.datasets, official.lookups, configured, registry.sources)
-    code = authority or config.settings().authority
-    mine = from_lookup(code, official.lookups["authorities"])
-    extra = {code: mine} if mine is not None and code not in configured else {}
-    if external is not None:
-        if extra and code in ready_authorities(raw, external, extra) and code not in mapped:
-            mapped.append(code)
-            total += 1
-        try:
-            small = build_small_areas(raw, external, extra=extra)
-        except ETLError as err:
-            problems.extend(err.problems)
-        else:
-            for i, (mapped_code, info) in enumerate(small.summary.items(), start=1):
-                if progress:
-                    progress(total - len(mapped) + i, total,
-                             f"small areas {mapped_code} → smallarea, geo  {info['lsoas']} "
-                             f"LSOAs, {info['wards']} wards, {info['source']}")
-            if small.frames:
-                official.datasets["smallarea"] = pd.concat(small.frames, ignore_index=True)
-            official.notes.extend(small.notes)
-    try:
-        resolve(code, official.lookups["authorities"])
-    except UnknownAuthority as err:
-        problems.append(Problem(config.settings().authority_from if authority is None
-                                else "authority", str(err)))
+            progress(index, len(specs), label)
     if problems:
         raise ETLError(problems)
     data = pd.concat(frames, ignore_index=True)
@@ -144,13 +100,138 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
         raise ETLError(problems)
     data = derive(data, registry.measures)
     data, flags = validate(data, checks)
+    tables = [{
+        "dataset": s.dataset, "source_id": s.source_id,
+        "source_title": registry.sources[s.source_id].title,
+        "source_table": s.source_table, "file": f"{s.source_id}/{s.path.name}",
+        "unit": s.unit, "period_type": s.period_type, "area": s.area, "notes": s.notes,
+    } for s in specs]
+    return Reports({name: _contract(frame) for name, frame in data.groupby("dataset")},
+                   flags, tables, data[_USAGE].reset_index(drop=True))
 
-    datasets = {name: _contract(frame) for name, frame in data.groupby("dataset")}
-    datasets.update(official.datasets)
-    usage = pd.concat([data[["dataset", "measure", "period_start", "period_end", "value"]],
-                       *(frame.assign(dataset=name)[["dataset", "measure", "period_start",
-                                                     "period_end", "value"]]
-                         for name, frame in official.datasets.items())], ignore_index=True)
+
+class _Steps:
+    """Numbered progress over the stages that run (a reused stage is one step)."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+
+    def at(self, offset: int) -> Progress:
+        def step(i: int, _n: int, text: str) -> None:
+            if self.progress:
+                self.progress(offset + i, self.total, text)
+        return step
+
+    def reused(self, index: int, stage: str, version: str) -> None:
+        if self.progress:
+            self.progress(index, self.total, f"{stage}: reused from version {version}")
+
+
+def build(raw: Path, progress: Progress | None = None, external: Path | None = None,
+          authority: str | None = None, cached: dict | None = None,
+          cached_from: str = "") -> Build:
+    """Read and check every table under ``raw``; raise ``ETLError`` listing every problem.
+
+    With ``external``, the official releases in ``external/dfe`` are imported
+    too (a missing folder is a note, not an error). ``cached`` maps a stage's name to
+    the result an earlier build (version ``cached_from``) gave it: that stage is not run.
+    """
+    cached = cached or {}
+    registry = load_registry(raw)
+    specs = load_manifests(raw, registry)
+    checks = load_checks(raw / "checks.csv")
+    restricted = load_restricted(raw / "restricted.csv")
+    sizes = {"reports": len(specs)}
+    if external is not None:
+        sizes["releases"] = len(release_files(external))
+        sizes["boundaries"] = int((external / BOUNDARY_FILE).is_file())
+        mapped = ready_authorities(raw, external)
+        sizes["smallareas"] = len(mapped)
+    sizes = {s: (1 if s in cached else n) for s, n in sizes.items()}
+    steps = _Steps(progress, sum(sizes.values()))
+    offsets, at = {}, 0
+    for stage, n in sizes.items():
+        offsets[stage], at = at, at + n
+    problems: list[Problem] = []
+    results: dict[str, object] = {}
+
+    def stage(name: str, make: Callable[[], object], empty: object) -> object:
+        if name in cached:
+            steps.reused(offsets[name] + 1, name, cached_from)
+            results[name] = cached[name]
+            return cached[name]
+        try:
+            results[name] = make()
+        except ETLError as err:
+            problems.extend(err.problems)
+            return empty
+        return results[name]
+
+    reports = stage("reports", lambda: build_reports(raw, registry, specs, checks,
+                                                     steps.at(offsets["reports"])), Reports())
+    official, geo, small = Official(), Boundaries(), SmallAreas()
+    if external is not None:
+        official = stage("releases", lambda: import_releases(
+            external, registry, raw / "measures.csv", steps.at(offsets["releases"])),
+            Official())
+
+        def boundaries() -> Boundaries:
+            found = import_boundaries(external)
+            if sizes["boundaries"]:
+                steps.at(offsets["boundaries"])(
+                    1, 1, f"{BOUNDARY_FILE.as_posix()} → geo_lad  "
+                          f"{found.summary['districts']} districts")
+            return found
+        geo = stage("boundaries", boundaries, Boundaries())
+    datasets = dict(official.datasets)
+    lookups = {**official.lookups, **geo.lookups}
+    try:
+        configured = load_authorities(raw)
+    except ETLError as err:
+        problems.extend(err.problems)
+        configured = {}
+    lookups["authorities"] = authorities_lookup(datasets, lookups, configured,
+                                                registry.sources)
+    code = authority or config.settings().authority
+    mine = from_lookup(code, lookups["authorities"])
+    extra = {code: mine} if mine is not None and code not in configured else {}
+    if external is not None:
+        def small_areas() -> SmallAreas:
+            found = build_small_areas(raw, external, extra=extra)
+            for i, (mapped_code, info) in enumerate(found.summary.items(), start=1):
+                steps.at(offsets["smallareas"])(
+                    i, len(found.summary), f"small areas {mapped_code} → smallarea, geo  "
+                    f"{info['lsoas']} LSOAs, {info['wards']} wards, {info['source']}")
+            return found
+        if extra and code in ready_authorities(raw, external, extra) and code not in mapped \
+                and "smallareas" not in cached:
+            steps.total += 1
+        small = stage("smallareas", small_areas, SmallAreas())
+        if small.frames:
+            datasets["smallarea"] = pd.concat(small.frames, ignore_index=True)
+    else:  # nothing of theirs is built, so nothing is kept
+        results.update({"releases": Official(), "boundaries": Boundaries(),
+                        "smallareas": SmallAreas()})
+    try:
+        resolve(code, lookups["authorities"])
+    except UnknownAuthority as err:
+        problems.append(Problem(config.settings().authority_from if authority is None
+                                else "authority", str(err)))
+    if problems:
+        raise ETLError(problems)
+    return _join(reports, official, geo, small, datasets, lookups, registry, restricted,
+                 results, raw)
+
+
+def _join(reports: Reports, official: Official, geo: Boundaries, small: SmallAreas,
+          datasets: dict, lookups: dict, registry, restricted: dict, results: dict,
+          raw: Path) -> Build:
+    """The outputs made from every stage together: measures, tables, flags, the summary."""
+    problems = []
+    every = {**reports.datasets, **datasets}
+    usage = pd.concat([reports.usage,
+                       *(frame.assign(dataset=name)[_USAGE] for name, frame in datasets.items())],
+                      ignore_index=True)
     used = usage.groupby("measure").agg(dataset=("dataset", "first"),
                                         first_period=("period_start", "min"),
                                         last_period=("period_end", "max"),
@@ -158,43 +239,74 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
     measures = pd.DataFrame([vars(m) for m in registry.measures.values()]
                             + official.measures).merge(
         used, left_on="measure", right_index=True, how="inner")
-    measures = with_release_columns(measures, datasets, official.measure_release)
+    measures = with_release_columns(measures, every, official.measure_release)
     for column in ("first_period", "last_period"):
         measures[column] = pd.to_datetime(measures[column]).dt.date
-    tables = pd.DataFrame([{
-        "dataset": s.dataset, "source_id": s.source_id,
-        "source_title": registry.sources[s.source_id].title,
-        "source_table": s.source_table, "file": f"{s.source_id}/{s.path.name}",
-        "unit": s.unit, "period_type": s.period_type, "area": s.area, "notes": s.notes,
-    } for s in specs] + official.tables)
+    tables = pd.DataFrame(reports.tables + official.tables)
     for name, row in restricted.items():  # official datasets may be named before import
-        if name not in datasets and name not in official.lookups and \
-                not name.startswith("dfe_"):
+        if name not in every and name not in lookups and not name.startswith("dfe_"):
             problems.append(Problem(raw / "restricted.csv", f"no table or release makes "
                                     f"dataset '{name}'", row, "dataset"))
     if problems:
         raise ETLError(problems)
+    flags = reports.flags
     if official.flags:
         flags = pd.concat([flags, pd.DataFrame.from_records(official.flags,
                                                             columns=FLAG_COLUMNS)],
                           ignore_index=True)
-    return Build(datasets, measures.reset_index(drop=True), tables, flags, official.lookups,
-                 official.notes, official.releases, boundaries, geo=small.geo,
-                 small_areas=small.summary, restricted=sorted(restricted),
+    return Build(every, measures.reset_index(drop=True), tables, flags, lookups,
+                 [*official.notes, *geo.notes, *small.notes], official.releases,
+                 geo.summary, geo=small.geo, small_areas=small.summary,
+                 restricted=sorted(restricted), stages=results,
                  skipped=official.skipped, revisions=official.revisions)
 
 
+def _where(raw: Path, external: Path | None) -> fingerprint.Where:
+    settings = config.settings()
+    return fingerprint.Where(raw.resolve(), external.resolve() if external else None,
+                             settings.local_dir, settings.raw_dir, settings.authority)
+
+
+def _load_cached(version: Path, stages: list[str]) -> dict:
+    """The stages' results that ``version`` kept (``stages/<name>.pickle``); a stage whose
+    pickle cannot be read is left out, and so rebuilt."""
+    import pickle
+
+    found = {}
+    for name in stages:
+        path = version / fingerprint.STAGE_FOLDER / f"{name}.pickle"
+        try:
+            with open(path, "rb") as handle:
+                found[name] = pickle.load(handle)
+        except Exception as err:  # any unreadable kept result means: rebuild that stage
+            logger.info("Rebuilding %s: its kept result in %s cannot be read (%s)",
+                        name, path, err)
+    return found
+
+
 def run(raw: Path, out: Path, progress: Progress | None = None,
-        external: Path | None = None) -> tuple[dict, pd.DataFrame]:
+        external: Path | None = None, incremental: bool = False,
+        plan: fingerprint.Plan | None = None) -> tuple[dict, pd.DataFrame]:
     """Build from ``raw`` (and the releases in ``external``) and write it as the current
     version of ``out`` (read it from ``etl.io.versions.current(out)``).
 
-    On any error nothing readers see in ``out`` changes.
+    With ``incremental``, the stages whose inputs have not changed since the current
+    version (``plan``, or ``etl.fingerprint.plan``) are taken from it and their files
+    linked into the new version. On any error nothing readers see in ``out`` changes.
     """
     held = holder(out)
     if held is not None:  # a build is never changed once written: its folder is no output
         raise ETLError([Problem(out, f"is one build of the processed folder {held}, which "
                                 "never changes once written: write to that folder instead "
                                 "(--out or SAFEGUARDING_PROCESSED_DIR)")])
-    result = build(raw, progress, external)
-    return write_build(result, out), result.flags
+    if plan is None:
+        previous = current(out) if (out / "current").exists() else None
+        plan = fingerprint.plan(_where(raw, external), previous, full=not incremental)
+    cached = _load_cached(plan.previous, plan.reuse) if plan.previous is not None else {}
+    for name in plan.reuse:
+        if name not in cached:
+            plan.rebuild[name] = "its kept result cannot be read"
+    result = build(raw, progress, external, cached=cached,
+                   cached_from=plan.previous.name if plan.previous else "")
+    reused = {name: plan.previous for name in cached}
+    return write_build(result, out, plan=plan, reused=reused), result.flags

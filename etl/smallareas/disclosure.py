@@ -84,23 +84,25 @@ def _single(lo: float, hi: float) -> bool:
 def audit(cells: Cells) -> dict[str, list[int]]:
     """Suppressed cells whose value follows from what is published: ``{"lsoa": [...],
     "ward": [...], "total": [0]}`` (empty lists when the table is safe)."""
-    wards, total = cells.wards, cells.total
-    n_wards = len(cells.ward_c)
-    members = cells.members
+    # plain lists: the same numbers, read one by one far faster than numpy's scalars
+    wards, total = cells.wards.tolist(), cells.total
+    lsoa, lsoa_c, ward_c = cells.lsoa.tolist(), cells.lsoa_c.tolist(), cells.ward_c.tolist()
+    n_wards = len(ward_c)
+    members = [m.tolist() for m in cells.members]
     found: dict[str, list[int]] = {"lsoa": [], "ward": [], "total": []}
     # Each ward's total as a reader can bound it from its own LSOAs.
-    ward_lo, ward_hi = np.zeros(n_wards), np.zeros(n_wards)
+    ward_lo, ward_hi = [0.0] * n_wards, [0.0] * n_wards
     for w, idx in enumerate(members):
-        known = sum(cells.lsoa[i] for i in idx if not cells.lsoa_c[i])
-        parts = [_bounds(cells.lsoa[i], True) for i in idx if cells.lsoa_c[i]]
+        known = sum(lsoa[i] for i in idx if not lsoa_c[i])
+        parts = [_bounds(lsoa[i], True) for i in idx if lsoa_c[i]]
         lo = known + sum(p[0] for p in parts)
         hi = known + sum(p[1] for p in parts)
-        own = _bounds(wards[w], bool(cells.ward_c[w]))
+        own = _bounds(wards[w], bool(ward_c[w]))
         ward_lo[w], ward_hi[w] = max(lo, own[0]), min(hi, own[1])
     # The authority total ties the suppressed wards together.
-    published = sum(wards[w] for w in range(n_wards) if not cells.ward_c[w])
+    published = sum(wards[w] for w in range(n_wards) if not ward_c[w])
     t_lo, t_hi = _bounds(total, cells.total_c)
-    hidden = [w for w in range(n_wards) if cells.ward_c[w]]
+    hidden = [w for w in range(n_wards) if ward_c[w]]
     ranges = _range_in_sum([ward_lo[w] for w in hidden], [ward_hi[w] for w in hidden],
                            t_lo - published, t_hi - published)
     for w, (lo, hi) in zip(hidden, ranges, strict=True):
@@ -113,11 +115,11 @@ def audit(cells: Cells) -> dict[str, list[int]]:
         if _single(lo, hi):
             found["total"].append(0)
     for w, idx in enumerate(members):
-        hidden_lsoas = [i for i in idx if cells.lsoa_c[i]]
+        hidden_lsoas = [i for i in idx if lsoa_c[i]]
         if not hidden_lsoas:
             continue
-        known = sum(cells.lsoa[i] for i in idx if not cells.lsoa_c[i])
-        bounds = [_bounds(cells.lsoa[i], True) for i in hidden_lsoas]
+        known = sum(lsoa[i] for i in idx if not lsoa_c[i])
+        bounds = [_bounds(lsoa[i], True) for i in hidden_lsoas]
         ranges = _range_in_sum([b[0] for b in bounds], [b[1] for b in bounds],
                                ward_lo[w] - known, ward_hi[w] - known)
         found["lsoa"].extend(i for i, (lo, hi) in zip(hidden_lsoas, ranges, strict=True)
