@@ -7,8 +7,9 @@ Pages register theirs with ``@chart(...)``; the export routes look them up by id
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
@@ -120,18 +121,15 @@ class Chart:
                 for key, allowed in self.options.items()}
 
     def render(self, raw_state: dict | None = None) -> ChartResult:
-        """The chart for these choices. Results are kept per chart, choices and data version
-        (``store.version()``, which also differs between viewers who may see different
-        datasets), as the page's cards are; each caller gets a figure of its own."""
+        """The chart for these choices. Results are kept per builder, choices and data
+        version (``store.version()``, which also differs between viewers who may see
+        different datasets), as the page's cards are; each caller gets a figure and notes
+        of its own."""
         state = self.state(raw_state)
-        kept = _rendered(self.id, tuple(sorted(state.items())), store.version())
-        return replace(kept, figure=go.Figure(kept.figure), notes=list(kept.notes))
-
-    def _draw(self, state: dict) -> ChartResult:
-        result = self.build(state)
-        # Line charts label the points their title names too (the peak it mentions, say).
-        figures.label_lines(result.figure, mention=result.title)
-        return result
+        kept = _rendered(self.build, tuple(sorted(state.items())), store.version())
+        mine = copy.copy(kept)
+        mine.figure, mine.notes = go.Figure(kept.figure), list(kept.notes)
+        return mine
 
 
 REGISTRY: dict[str, Chart] = {}
@@ -139,8 +137,12 @@ RESULTS_KEPT = 256  # chart results kept in each process (a pack reuses what pag
 
 
 @lru_cache(maxsize=RESULTS_KEPT)
-def _rendered(chart_id: str, state_items: tuple, version: tuple) -> ChartResult:
-    return REGISTRY[chart_id]._draw(dict(state_items))
+def _rendered(build: Callable[[dict], ChartResult], state_items: tuple,
+              version: tuple) -> ChartResult:
+    result = build(dict(state_items))
+    # Line charts label the points their title names too (the peak it mentions, say).
+    figures.label_lines(result.figure, mention=result.title)
+    return result
 
 
 def chart(chart_id: str, page: str, name: str, options: dict[str, Choices] | None = None,

@@ -667,7 +667,7 @@ def test_add_to_pack_on_any_card_and_the_pack_page_callbacks(client, pack_page):
     assert stored == [*basket, {"id": "section-11-org", "state": {"org": "probation"}}]
     said = response[_key({**added, "type": Ids.STATUS.value})]["children"]
     assert said == "Added \u201cOne organisation against the average\u201d to your pack: 2 charts."
-    assert pack_page._count(stored) == " (2)" and pack_page._count([]) == ""
+    # (the count in the navigation is worked out in the browser: test_pack_browser.py)
     # the list on the pack page, and a move up
     contents = pack_page._contents(stored)
     headings = [c.children for c in walk(contents[0]) if type(c).__name__ == "H3"]
