@@ -64,7 +64,8 @@ def layout(**_query) -> html.Div:
                      "The figures behind these pages, for your own tools (Power BI, Excel, "
                      "R, pandas), as JSON or CSV. It serves what the pages show: suppressed "
                      "figures have no value and the status c, and figures not yet "
-                     "published need you to be signed in."),
+                     "published need you to be signed in. The examples below ask for "
+                     f"{store.profile().name}'s figures ({store.profile().code})."),
         html.P(["The ", dcc.Link(Page.DATA.title, href=Page.DATA.path),
                 " lists every release and indicator. The API is described, for tools that "
                 "read it, by its ",

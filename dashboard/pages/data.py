@@ -85,8 +85,9 @@ def layout(q: str | None = None, **_query) -> html.Div:
         *page_header(PAGE.title,
                      "Every official release the dashboard has imported and every table "
                      "transcribed from the partnership's annual reports, with their "
-                     "indicators. Choose an indicator to explore it; the same figures can "
-                     "be read by your own tools through the data API."),
+                     f"indicators. Choose an indicator to explore it for {store.profile().name} "
+                     "against its neighbours, region and England; the same figures can be "
+                     "read by your own tools through the data API."),
         html.P([dcc.Link(f"{Page.API.title}: examples for pandas, R and Power Query",
                          href=Page.API.path)]),
         _search(query),

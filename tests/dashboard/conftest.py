@@ -80,3 +80,13 @@ def page(browser, server):
     pg.on("request", lambda r: pg.requests.append(r.url))
     yield pg
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def charts_drawn_afresh():
+    """Each test draws its charts from the data as it finds them: a test may swap a store
+    function or a file under the same data version, which the chart registry's kept
+    results (``registry._rendered``) would hide."""
+    from .helpers import drawn_afresh
+
+    drawn_afresh()

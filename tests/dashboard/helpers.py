@@ -143,3 +143,12 @@ def assert_official_series_only(tree, text: str, shown, notice: str | None, lead
     assert cards == [f"{c}-card" for c in lead]
     controls = {i["control"] for i in ids_in(tree) if isinstance(i, dict) and "control" in i}
     assert controls == {indicator}
+
+
+def drawn_afresh() -> None:
+    """Forget the chart registry's kept results, so the next render reads the data (and
+    module settings) as they are now: for a test that changes them between renders under
+    the same data version."""
+    from dashboard.charts import registry
+
+    registry._rendered.cache_clear()

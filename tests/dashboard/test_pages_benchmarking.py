@@ -24,6 +24,7 @@ from .helpers import (
     WORCESTERSHIRE,
     assert_drawn,
     authority,
+    drawn_afresh,
     ids_in,
     layout_of,
     states,
@@ -231,6 +232,7 @@ def test_england_map_says_which_authorities_could_not_be_drawn(registry, monkeyp
 
     # Without the table of authorities created since 2013, those have no boundary
     monkeypatch.setattr(boundaries, "SUCCESSORS", {})
+    drawn_afresh()
     result = registry.get(Ids.MAP).render({"indicator": "cin", "scope": "england"})
     note = next(n for n in result.notes if n.startswith("Not drawn"))
     missing = ["Buckinghamshire", "Cumberland", "Dorset", "North Northamptonshire",
@@ -460,6 +462,7 @@ def test_the_boundaries_year_comes_from_the_boundary_file(registry, monkeypatch)
     assert any("from the 2013 districts they replaced" in n for n in result.notes)
     assert "districts (2013, generalised)" in result.source
     monkeypatch.setattr(smallareas, "district_year", lambda: None)  # the file not at hand
+    drawn_afresh()
     result = registry.get(Ids.MAP).render({"indicator": "cin", "scope": "england"})
     assert any("from the districts they replaced" in n for n in result.notes)
     assert "districts (generalised)" in result.source

@@ -4,6 +4,7 @@ from the keyboard, every indicator links to the explorer, and axe finds nothing 
 
 from __future__ import annotations
 
+import html
 import json
 from urllib.parse import parse_qs, urlsplit
 
@@ -35,7 +36,8 @@ def test_the_catalogue_lists_every_release_and_report_dataset(app, processed):
     markup = _markup(layout)
     built = json.loads((processed.path / "build.json").read_text())
     for file, info in built["releases"].items():
-        assert f"<td>{file}</td>" in markup and info["release"] in markup
+        assert f"<td>{html.escape(file)}</td>" in markup, file
+        assert html.escape(info["release"]) in markup, info["release"]
     shown = _shown_measures(layout)
     entries = [*listing.releases(), *listing.reports()]
     assert shown == [i["measure"] for e in entries for i in e["indicators"]]
