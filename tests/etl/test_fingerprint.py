@@ -16,6 +16,8 @@ import pytest
 from etl import fingerprint
 from etl.fingerprint import STAGES, Where
 
+from .folders import linked_copy
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -27,11 +29,7 @@ def setup(tmp_path, external, monkeypatch):
     shutil.copytree(ROOT / "etl", package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(fingerprint, "PACKAGE", package)
     ext = tmp_path / "external"
-    for here, _dirs, files in os.walk(external, followlinks=True):
-        target = ext / Path(here).relative_to(external)
-        target.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            (target / name).symlink_to((Path(here) / name).resolve())
+    linked_copy(external, ext)
     local = tmp_path / "local"
     local.mkdir()
     where = Where(raw, ext, local, raw, "E08000027")

@@ -21,6 +21,8 @@ from pandas.testing import assert_frame_equal
 from etl.cli import main
 from etl.io.versions import all_versions, current
 
+from .folders import linked_copy
+
 REPORT_TABLE = Path("reports/dudley_cs_equality_2010_11/racist_incidents_table2.csv")
 AUTHORITY = "E08000027"
 
@@ -31,11 +33,7 @@ def inputs(tmp_path, external, monkeypatch) -> dict[str, Path]:
     raw = tmp_path / "raw"
     shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "raw", raw)
     ext = tmp_path / "external"
-    for here, _dirs, files in os.walk(external, followlinks=True):
-        target = ext / Path(here).relative_to(external)
-        target.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            (target / name).symlink_to((Path(here) / name).resolve())
+    linked_copy(external, ext)
     local = tmp_path / "local"
     local.mkdir()
     monkeypatch.setenv("SAFEGUARDING_LOCAL_DIR", str(local))

@@ -16,7 +16,6 @@ import csv
 import io
 import json
 import random
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,8 +25,8 @@ from etl import config
 from etl.errors import ETLError
 from etl.official.definitions import SYMBOLS
 from etl.official.generic import slug, snake
-from etl.official.importer import Official, import_releases
-from etl.reports.registry import load_registry
+
+from .helpers import external, run
 
 MORE = config.settings().external_dir / "dfe_more"
 FILES = sorted(p.name for p in MORE.glob("*.csv")) if MORE.is_dir() else []
@@ -51,22 +50,6 @@ def _records(text: str) -> tuple[list[str], list[dict[str, str]]]:
     return list(reader.fieldnames or []), list(reader)
 
 
-def external(tmp_path: Path, files: dict[str, str | Path]) -> Path:
-    """A private external folder whose dfe/ holds these files (text, or a copy)."""
-    folder = tmp_path / "external" / "dfe"
-    folder.mkdir(parents=True)
-    for name, content in files.items():
-        if isinstance(content, Path):
-            (folder / name).write_bytes(content.read_bytes())
-        else:
-            (folder / name).write_text(content, encoding="utf-8", newline="")
-    return folder.parent
-
-
-def run(folder: Path, releases=None) -> Official:
-    raw = config.settings().raw_dir
-    return import_releases(folder, load_registry(raw), raw / "measures.csv",
-                           releases=releases)
 
 
 def _number(cell: str) -> float | None:

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from etl import config
 from etl.errors import ETLError
-from etl.official.importer import Official, import_releases
-from etl.reports.registry import load_registry
+
+from .helpers import external, run
 
 MORE = config.settings().external_dir / "dfe_more"
 DUDLEY = "E08000027"
@@ -27,22 +26,6 @@ OLDER = "c5_children_in_need_referrals_by_source_2014_to_2023.csv"
 DFE = config.settings().external_dir / "dfe"
 
 
-def external(tmp_path: Path, files: dict[str, str | Path]) -> Path:
-    """A private external folder whose dfe/ holds these files (text, or a copy)."""
-    folder = tmp_path / "external" / "dfe"
-    folder.mkdir(parents=True)
-    for name, content in files.items():
-        if isinstance(content, Path):
-            (folder / name).write_bytes(content.read_bytes())
-        else:
-            (folder / name).write_text(content, encoding="utf-8", newline="")
-    return folder.parent
-
-
-def run(folder: Path, releases=None) -> Official:
-    raw = config.settings().raw_dir
-    return import_releases(folder, load_registry(raw), raw / "measures.csv",
-                           releases=releases)
 
 
 def _files(column: str = "Police", old: str | None = None, new: str | None = None
