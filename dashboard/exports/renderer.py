@@ -73,7 +73,11 @@ class Renderer:
         self._ready = concurrent.futures.Future()
         self._thread = threading.Thread(target=self._run, name="image-renderer", daemon=True)
         self._thread.start()
-        self._ready.result()  # raises if the browser could not start
+        try:  # raises if the browser could not start, or did not answer in time
+            self._ready.result(timeout=TIMEOUT_S)
+        except concurrent.futures.TimeoutError:
+            self.close()
+            raise RenderError(f"the image renderer did not start in {TIMEOUT_S} s") from None
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
@@ -110,11 +114,13 @@ class Renderer:
         return asyncio.run_coroutine_threadsafe(one(), self._loop)
 
     def draw(self, figures: Sequence[tuple[object, dict]],
-             done: Callable[[int], None] | None = None) -> list[bytes]:
+             done: Callable[[int], None] | None = None,
+             deadline_s: float = TIMEOUT_S) -> list[bytes]:
         """Each ``(figure, opts)`` drawn, in order, using every tab. ``done(i)`` hears of
         each image finished (in the calling thread). The first failure cancels the rest
         and raises ``RenderError`` naming the image."""
-        return collect([self.submit(figure, opts) for figure, opts in figures], done)
+        return collect([self.submit(figure, opts) for figure, opts in figures], done,
+                       deadline_s)
 
     def close(self) -> None:
         if self.alive:
@@ -123,20 +129,30 @@ class Renderer:
 
 
 def collect(futures: Sequence[concurrent.futures.Future],
-            done: Callable[[int], None] | None = None) -> list[bytes]:
+            done: Callable[[int], None] | None = None,
+            deadline_s: float = TIMEOUT_S) -> list[bytes]:
     """The images of submitted drawings, in order, waiting for each; ``done(i)`` hears of
     each as it is ready. The first failure cancels the rest and raises ``RenderError``
-    saying which image it was."""
+    saying which image it was; so does a browser that finishes no image for
+    ``deadline_s`` seconds (its renderer is then dropped: the next image starts another)."""
     index = {id(f): i for i, f in enumerate(futures)}
+    pending = set(futures)
     try:
-        for future in concurrent.futures.as_completed(futures):
-            i = index[id(future)]
-            err = future.exception()
-            if err is not None:
-                raise RenderError(f"image {i + 1} of {len(futures)} could not be drawn: "
-                                  f"{err}") from err
-            if done:
-                done(i)
+        while pending:
+            finished, pending = concurrent.futures.wait(
+                pending, timeout=deadline_s, return_when=concurrent.futures.FIRST_COMPLETED)
+            if not finished:
+                _drop_stuck()
+                raise RenderError(f"{len(pending)} of {len(futures)} images were not drawn: "
+                                  f"the browser finished none in {deadline_s:g} s")
+            for future in sorted(finished, key=lambda f: index[id(f)]):
+                i = index[id(future)]
+                err = future.exception()
+                if err is not None:
+                    raise RenderError(f"image {i + 1} of {len(futures)} could not be drawn: "
+                                      f"{err}") from err
+                if done:
+                    done(i)
     finally:
         for future in futures:
             future.cancel()
@@ -163,6 +179,15 @@ def _close_all() -> None:
     """Close the browser cleanly when the process ends (not mid-drawing on its way out)."""
     for found in list(_renderers.values()):
         found.close()
+
+
+def _drop_stuck() -> None:
+    """Forget this process's renderer (its browser stopped answering) and close it."""
+    with _lock:
+        found = _renderers.pop(os.getpid(), None)
+    if found is not None:
+        log.warning("the image renderer stopped answering: closing it")
+        threading.Thread(target=found.close, name="image-renderer-close", daemon=True).start()
 
 
 def renderer(tabs: int | None = None) -> Renderer:
