@@ -27,7 +27,7 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1  # of fingerprints.json and the stages' pickles: a new one rebuilds everything
+FORMAT = 2  # of fingerprints.json and the stages' pickles: a new one rebuilds everything
 FILE = "fingerprints.json"
 STAGE_FOLDER = "stages"  # <version>/stages/<stage>.pickle: what a stage gave, for reuse
 PACKAGE = Path(__file__).resolve().parent  # etl/

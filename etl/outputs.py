@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from pandera.pandas import DataFrameSchema
 from etl import config, fingerprint, schema
 from etl.errors import ContractError, Problem
 from etl.geo.lsoa import geoparquet
+from etl.io import stages
 from etl.io.atomic import write_all
 from etl.reports.validation_report import render_report
 from etl.schema import FLAG_COLUMNS
@@ -89,10 +89,9 @@ def stage_files(name: str, result) -> list[str]:
     return (["smallarea.parquet"] if result.frames else []) + list(result.geo)
 
 
-def _pickle(value: object) -> Callable[[Path], None]:
+def _kept(value: object) -> Callable[[Path], None]:
     def write(path: Path) -> None:
-        with open(path, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        stages.save(value, path)
     return write
 
 
@@ -148,7 +147,7 @@ def write_build(result: Build, out: Path, keep: int | None = None,
         for stage, value in result.stages.items():
             name = f"{fingerprint.STAGE_FOLDER}/{stage}.pickle"
             writers[name] = (_link(reused[stage] / name) if stage in reused
-                             else _pickle(value))
+                             else _kept(value))
         outputs = sorted(set(frames) - {n for names in files.values() for n in names}
                          | {"build.json", "validation_report.md"})
         record = plan.record(files, outputs)

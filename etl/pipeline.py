@@ -24,6 +24,7 @@ from etl.geo.authorities import from_lookup, load_authorities
 from etl.geo.authorities import lookup as authorities_lookup
 from etl.geo.districts import FILE as BOUNDARY_FILE
 from etl.geo.districts import Boundaries, import_boundaries
+from etl.io import stages as kept
 from etl.io.versions import current, holder
 from etl.official.importer import Official, import_releases, release_files
 from etl.official.measures import with_release_columns
@@ -270,14 +271,11 @@ def _where(raw: Path, external: Path | None) -> fingerprint.Where:
 def _load_cached(version: Path, stages: list[str]) -> dict:
     """The stages' results that ``version`` kept (``stages/<name>.pickle``); a stage whose
     pickle cannot be read is left out, and so rebuilt."""
-    import pickle
-
     found = {}
     for name in stages:
         path = version / fingerprint.STAGE_FOLDER / f"{name}.pickle"
         try:
-            with open(path, "rb") as handle:
-                found[name] = pickle.load(handle)
+            found[name] = kept.load(path, version)
         except Exception as err:  # any unreadable kept result means: rebuild that stage
             logger.info("Rebuilding %s: its kept result in %s cannot be read (%s)",
                         name, path, err)

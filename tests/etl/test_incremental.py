@@ -27,18 +27,56 @@ REPORT_TABLE = Path("reports/dudley_cs_equality_2010_11/racist_incidents_table2.
 AUTHORITY = "E08000027"
 
 
+def _folders(root: Path) -> dict[str, Path]:
+    return {"raw": root / "raw", "external": root / "external", "local": root / "local"}
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory, external) -> Path:
+    """One first build for the module's tests, in ``work/``: private raw, external and local
+    folders (the external one's files are links) and its output in ``out``; kept as it is
+    in ``first/``. The folders' paths are inputs too, so each test works in ``work/``."""
+    base = tmp_path_factory.mktemp("incremental")
+    work = base / "work"
+    folders = _folders(work)
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "raw", folders["raw"])
+    linked_copy(external, folders["external"])
+    folders["local"].mkdir()
+    heard = _Heard()
+    logging.getLogger().addHandler(heard)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SAFEGUARDING_LOCAL_DIR", str(folders["local"]))
+            patch.setenv("SAFEGUARDING_AUTHORITY", AUTHORITY)
+            assert _etl(folders, work / "out") == 0
+    finally:
+        logging.getLogger().removeHandler(heard)
+    assert "Rebuilding" not in "\n".join(heard.said)  # a first build says nothing of it
+    assert (current(work / "out") / "fingerprints.json").is_file()
+    shutil.copytree(work, base / "first", symlinks=True)
+    return base
+
+
+class _Heard(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.said: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.said.append(record.getMessage())
+
+
 @pytest.fixture
-def inputs(tmp_path, external, monkeypatch) -> dict[str, Path]:
-    """Private raw, external and local folders; the external one's files are links."""
-    raw = tmp_path / "raw"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "raw", raw)
-    ext = tmp_path / "external"
-    linked_copy(external, ext)
-    local = tmp_path / "local"
-    local.mkdir()
-    monkeypatch.setenv("SAFEGUARDING_LOCAL_DIR", str(local))
+def inputs(first_build, monkeypatch) -> dict[str, Path]:
+    """The first build's folders as they were, in ``work/`` (links stay links), which this
+    test may change."""
+    root = first_build / "work"
+    shutil.rmtree(root)
+    shutil.copytree(first_build / "first", root, symlinks=True)
+    folders = _folders(root)
+    monkeypatch.setenv("SAFEGUARDING_LOCAL_DIR", str(folders["local"]))
     monkeypatch.setenv("SAFEGUARDING_AUTHORITY", AUTHORITY)
-    return {"raw": raw, "external": ext, "local": local}
+    return folders
 
 
 def _etl(inputs: dict[str, Path], out: Path, *extra: str) -> int:
@@ -91,14 +129,10 @@ def _same_file(version_a: Path, version_b: Path, name: str) -> bool:
 
 
 @pytest.fixture
-def built(inputs, tmp_path, caplog) -> Path:
-    """A first build of the inputs, in ``out``."""
+def built(inputs, caplog) -> Path:
+    """The output folder of the test's copy of the first build."""
     caplog.set_level(logging.INFO)
-    out = tmp_path / "out"
-    assert _etl(inputs, out) == 0
-    assert "Rebuilding" not in _messages(caplog)  # a first build says nothing of it
-    assert (current(out) / "fingerprints.json").is_file()
-    return out
+    return inputs["raw"].parent / "out"
 
 
 def test_a_run_with_nothing_changed_writes_nothing_and_says_so(inputs, built, caplog,
