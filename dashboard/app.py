@@ -30,6 +30,7 @@ from dashboard.server import (
     strict,
     warmup,
 )
+from dashboard.ui.address import address_store
 from dashboard.ui.menu import menu_button, nav_list
 from dashboard.ui.text import LICENCE
 
@@ -113,6 +114,7 @@ def _layout(app: Dash) -> html.Div:
         ], className="site-header"),
         # The committee pack basket: chart ids and states, kept for this browser tab.
         dcc.Store(id=App.PACK_BASKET, storage_type="session"),
+        address_store(),
         html.Main(first_page.page_container(app), id=App.MAIN, tabIndex="-1"),
         _footer(),
     ], className="page")

@@ -85,6 +85,7 @@ class App(StrEnum):
     """Ids of the shell around every page."""
 
     URL = "url"
+    ADDRESS = "address"  # the query of the page's choices (ui/address.py)
     MAIN = "main"
     PACK_BASKET = "pack-basket"
     PACK_COUNT = "pack-count"

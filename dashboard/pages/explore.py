@@ -147,7 +147,7 @@ def _buttons(key: str):
     *[Output(_buttons(k), "aria-pressed") for k in FIXED],
     Output(Ids.NOTICE, "children"),
     *[Output(slot_id(c.id), "children") for c in CHARTS],
-    Output(state_id(PAGE), "data"), Output(App.URL, "search", allow_duplicate=True),
+    Output(state_id(PAGE), "data"), Output(App.ADDRESS, "data", allow_duplicate=True),
     *[Input(_buttons(k), "n_clicks") for k in KEYS], State(state_id(PAGE), "data"),
     prevent_initial_call=True)
 @accepts({state_id(PAGE): Record({k: Text(MAX_VALUE) for k in KEYS}, optional=frozenset(

@@ -162,7 +162,7 @@ def interactive(page: str, controls: dict[str, str]) -> None:
     affected = [c for c in registry.on_page(page) if set(c.choices) & set(keys)]
     outputs = [Output(slot_id(c.id), "children") for c in affected]
     outputs += [Output(state_id(page), "data"),
-                Output(App.URL, "search", allow_duplicate=True)]
+                Output(App.ADDRESS, "data", allow_duplicate=True)]
     outputs += [Output({"type": App.CHOICE, "control": controls[k], "value": ALL},
                        "aria-pressed") for k in keys]
     inputs = [Input({"type": App.CHOICE, "control": controls[k], "value": ALL}, "n_clicks")

@@ -316,7 +316,8 @@ class Discovery:
             assert call.status == 200, f"{path}: pressing {pressed['props']['id']} gave 204"
             assert call.figures, (f"{path}: pressing {pressed['props']['id']} drew no chart "
                                   f"with data: {json.dumps(answer)[:1000]}")
-            search = answer["response"].get("url", {}).get("search", "")
+            # the query the choice asks for, in the shell's address store (App.ADDRESS)
+            search = answer["response"].get("address", {}).get("data", "")
             calls.append(Call(call.kind, call.method, call.path, call.body, call.status,
                               call.figures, search))
         return calls

@@ -5,6 +5,7 @@ a callback round trip; navigation inside the app still goes through Dash's route
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -164,3 +165,30 @@ def test_a_page_is_laid_out_once_and_kept_until_the_data_changes(app, monkeypatc
     assert _layout(app, referer) == first
     assert len(calls) == 3
     assert first_page.MARKER not in json.dumps(first)
+
+
+def test_a_choice_redraws_its_charts_not_the_page_and_keeps_the_focus(page, server):
+    """The choice's callback writes the address itself (ui/address.py): Dash's router is
+    not asked to lay the page out again, so the button pressed keeps the focus."""
+    routed = []
+    page.on("request", lambda r: routed.append(r) if _is_callback(r.url) and
+            "_pages_content" in (r.post_data or "") else None)
+    open_drawn(page, server, Page.SECTION_47.path, TIMEOUT)
+    control = "#section-47-comparator"
+    first = page.locator(f"{control} button[aria-pressed='false']").first
+    value = json.loads(first.get_attribute("id"))["value"]
+    button = page.get_by_role("button", name=first.inner_text(), exact=True)
+    button.focus()
+    with page.expect_response(lambda r: _is_callback(r.url)) as answer:
+        page.keyboard.press("Enter")
+    assert answer.value.ok, "the choice's callback failed"
+    expect(page).to_have_url(re.compile(rf"comparator={re.escape(value)}"))
+    expect(button).to_have_attribute("aria-pressed", "true")
+    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=TIMEOUT)
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-pressed')") == \
+        "true", "the focus left the button pressed"
+    assert routed == [], "a choice had the router lay the page out again"
+    # the address reproduces the view on a full load
+    open_drawn(page, server, urlsplit(page.url).path + "?" + urlsplit(page.url).query, TIMEOUT)
+    expect(page.locator(f"{control} button[aria-pressed='true']")).to_have_attribute(
+        "id", button.get_attribute("id"))
