@@ -125,3 +125,18 @@ def raw_copy(tmp_path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(config.settings().raw_dir, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium under Playwright, one per test session (per xdist worker),
+    shared by every browser test: Playwright's sync API runs one at a time in a process.
+    Each test has a context of its own (``tests/dashboard/conftest.page``)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.dashboard.browser import CHROMIUM, FLAGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()

@@ -23,8 +23,6 @@ from static_pages import (
     write_page,
 )
 
-from tests.dashboard.browser import CHROMIUM, FLAGS
-
 TITLE = "Rate </script><b>per 10,000</b>"  # would end the page's script if not escaped
 
 
@@ -37,15 +35,11 @@ def figure() -> dict:
 
 
 @pytest.fixture(scope="module")
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.add_init_script(WATCH)
-        yield context.new_page()
-        browser.close()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(WATCH)
+    yield context.new_page()
+    context.close()
 
 
 def test_the_page_names_the_full_bundle_and_keeps_its_script_whole():

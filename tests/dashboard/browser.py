@@ -32,8 +32,12 @@ def live_server(processed_dir: Path, command: list[str] | None = None):
     # Test servers do not warm up (draw every chart and start the image renderer at
     # start, as in production): in every server a test starts, that would only make the
     # tests compete with the warm-up for the two cores. The benchmarks turn it back on.
-    # Each server keeps its packs in a folder of its own.
+    # Each server keeps its packs in a folder of its own. A test downloads far faster
+    # than anyone reading the charts, so the download and pack limits are lifted (their
+    # own tests set them: test_exports, test_packs).
     env = {"DASHBOARD_WARM_UP": "0", "DASHBOARD_WARM_VIEWS": "0",
+           "DASHBOARD_EXPORT_LIMIT": "100000 per minute",
+           "DASHBOARD_PACK_LIMIT": "100000 per minute",
            "DASHBOARD_JOBS_DIR": tempfile.mkdtemp(prefix="dashboard-jobs-"), **os.environ,
            "SAFEGUARDING_PROCESSED_DIR": str(processed_dir)}
     cmd = command or [sys.executable, "-m", "dashboard", "--port", str(port)]

@@ -42,26 +42,16 @@ def app(processed_for_app):
     return create_app()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(processed_for_app):
-    """The dashboard served on a free localhost port, one per test module."""
+    """The dashboard served on a free localhost port, one per test session (per xdist
+    worker): its kept pages, charts and images are warm for every module after the
+    first. A module that needs a server of its own (other data, other settings) starts
+    one with ``browser.live_server`` or overrides this fixture."""
     from .browser import live_server
 
     with live_server(processed_for_app.root) as origin:
         yield origin
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium under Playwright, one per test module."""
-    from playwright.sync_api import sync_playwright
-
-    from .browser import CHROMIUM, FLAGS
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -225,3 +225,18 @@ def test_the_download_route_serves_the_analysts_csv_and_xlsx(server):
     counted = [r[header.index("Children counted")] for r in
                sheet.iter_rows(min_row=2, values_only=True)]
     assert all(v is None or type(v) is int for v in counted) and any(counted)
+
+
+def test_downloads_are_limited_for_each_address(app, monkeypatch):
+    """``DASHBOARD_EXPORT_LIMIT`` counts a client's chart downloads by its address; over it
+    the answer is 429 with ``Retry-After`` and no file (the test servers lift it, since a
+    test downloads far faster than anyone reading the charts)."""
+    monkeypatch.setenv("DASHBOARD_EXPORT_LIMIT", "2 per minute")
+    client = app.server.test_client()
+    one, other = {"REMOTE_ADDR": "203.0.113.17"}, {"REMOTE_ADDR": "203.0.113.18"}
+    url = "/export/maps-wards.csv"
+    assert [client.get(url, environ_base=one).status_code for _ in range(2)] == [200, 200]
+    refused = client.get(url, environ_base=one)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert b"Children counted" not in refused.data
+    assert client.get(url, environ_base=other).status_code == 200  # another address

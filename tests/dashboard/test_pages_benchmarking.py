@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from playwright.sync_api import sync_playwright
 
 from dashboard.charts.benchmarking import Ids
 from dashboard.ids import Page
@@ -18,7 +17,7 @@ from etl import config
 from etl.official import statistics as stats
 from etl.pipeline import run
 
-from .browser import ALL_CHARTS_DRAWN, CHROMIUM, FLAGS, live_server
+from .browser import ALL_CHARTS_DRAWN, live_server
 from .helpers import (
     DUDLEY,
     WORCESTERSHIRE,
@@ -126,7 +125,7 @@ def _add_rows(path: Path, match, change) -> int:
     return len(new)
 
 
-def test_a_new_release_shows_on_the_page_without_code_changes(tmp_path):
+def test_a_new_release_shows_on_the_page_without_code_changes(tmp_path, browser):
     """Copy the releases, rename them as next year's, add a year, rerun, see it drawn."""
     source = config.settings().external_dir / "dfe"
     folder = tmp_path / "external" / "dfe"
@@ -146,15 +145,14 @@ def test_a_new_release_shows_on_the_page_without_code_changes(tmp_path):
     assert _add_rows(ons, latest(2023), lambda line: "2024" + line[4:]) == 2
     out = tmp_path / "processed"
     run(config.settings().raw_dir, out, external=folder.parent)
-    with live_server(out) as origin, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with live_server(out) as origin:
         page = browser.new_page()
         page.goto(origin + "/benchmarking?indicator=cin")
         page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
         title = page.locator(f"#{card_id(Ids.TREND)} h2").inner_text()
         periods = page.evaluate(f"() => document.querySelector('#{graph_id(Ids.TREND)} "
                                 ".js-plotly-plot')._fullData.flatMap(t => Array.from(t.x))")
-        browser.close()
+        page.close()
     assert "2025-03-31" in periods
     assert "at 31 March 2025" in title
     rates = pd.read_parquet(out / "dfe_children_in_need.parquet")
