@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from etl import config
@@ -77,44 +78,53 @@ def _period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def tabulate(counts: pd.DataFrame, lsoas: pd.DataFrame, population: pd.Series,
              authority: Authority, source: str, synthetic: bool) -> pd.DataFrame:
-    """Contract rows for every LSOA, ward and the authority: counts and rates, suppressed."""
+    """Contract rows for every LSOA, ward and the authority: counts and rates, suppressed.
+    Rows come in blocks per measure and period, level (LSOA, ward, authority) and unit
+    (count, rate), gathered as arrays and made into one frame at the end."""
     from etl.smallareas.disclosure import suppress
 
-    rows = []
+    columns: dict[str, list[np.ndarray]] = {k: [] for k in (
+        "measure", "period", "area_code", "area_name", "geographic_level", "value", "unit",
+        "status", "denominator")}
     ward_names = lsoas.drop_duplicates("ward_code").set_index("ward_code")["ward_name"]
     pop = population.reindex(lsoas["lsoa_code"]).to_numpy(dtype=float)
+    wards_of = lsoas["ward_code"].to_numpy()
     for (measure, period), group in counts.groupby(["measure", "period"], sort=True):
         per_lsoa = group.set_index("lsoa_code")["count"].reindex(lsoas["lsoa_code"],
                                                                  fill_value=0)
         values = per_lsoa.reset_index(drop=True)
         hidden, ward_hidden, total_hidden = suppress(values, lsoas["ward_code"])
-        ward_values = values.groupby(lsoas["ward_code"].to_numpy()).sum()
-        ward_pop = pd.Series(pop).groupby(lsoas["ward_code"].to_numpy()).sum()
+        ward_values = values.groupby(wards_of).sum()
+        ward_pop = pd.Series(pop).groupby(wards_of).sum()
         levels = [
             ("lsoa", lsoas["lsoa_code"].to_numpy(), lsoas["lsoa_name"].to_numpy(),
              values.to_numpy(), pop, hidden.to_numpy()),
             ("ward", ward_values.index.to_numpy(), ward_names.reindex(ward_values.index)
              .to_numpy(), ward_values.to_numpy(), ward_pop.reindex(ward_values.index)
              .to_numpy(), ward_hidden.reindex(ward_values.index).to_numpy()),
-            ("local_authority", [authority.code], [authority.name], [values.sum()],
-             [pop.sum()], [total_hidden]),
+            ("local_authority", np.array([authority.code]), np.array([authority.name]),
+             np.array([values.sum()]), np.array([pop.sum()]), np.array([total_hidden])),
         ]
         for level, codes, names, count, denominator, c in levels:
-            frame = pd.DataFrame({"area_code": codes, "area_name": names,
-                                  "geographic_level": level, "count": count,
-                                  "denominator": denominator, "c": c})
-            frame["rate"] = frame["count"] / frame["denominator"] * 10_000
-            for unit, column, suffix in (("count", "count", ""),
-                                         ("rate_per_10000", "rate", "_rate")):
-                rows.append(pd.DataFrame({
-                    "measure": measure + suffix, "period": period,
-                    "area_code": frame["area_code"], "area_name": frame["area_name"],
-                    "geographic_level": level,
-                    "value": frame[column].astype(float).where(~frame["c"]),
-                    "unit": unit, "status": frame["c"].map({True: "c", False: None}),
-                    "denominator": frame["denominator"].astype(float),
-                }))
-    out = pd.concat(rows, ignore_index=True)
+            count = np.asarray(count, dtype=float)
+            denominator = np.asarray(denominator, dtype=float)
+            c = np.asarray(c, dtype=bool)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rate = count / denominator * 10_000
+            n = len(codes)
+            for unit, figure, suffix in (("count", count, ""),
+                                         ("rate_per_10000", rate, "_rate")):
+                columns["measure"].append(np.full(n, measure + suffix, dtype=object))
+                columns["period"].append(np.full(n, period, dtype=object))
+                columns["area_code"].append(np.asarray(codes, dtype=object))
+                columns["area_name"].append(np.asarray(names, dtype=object))
+                columns["geographic_level"].append(np.full(n, level, dtype=object))
+                columns["value"].append(np.where(c, np.nan, figure))
+                columns["unit"].append(np.full(n, unit, dtype=object))
+                columns["status"].append(np.where(c, "c", None).astype(object))
+                columns["denominator"].append(denominator)
+    out = pd.DataFrame({k: np.concatenate(v) if v else np.array([], dtype=object)
+                        for k, v in columns.items()})
     starts = {p: _period_bounds(p) for p in out["period"].unique()}
     out["period_type"] = "financial_year"
     out["period_start"] = out["period"].map(lambda p: starts[p][0].date())
