@@ -24,6 +24,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 from flask import Blueprint, Flask, Response, request
+from flask_limiter import RateLimitExceeded
+from werkzeug.exceptions import MethodNotAllowed
 
 from dashboard.server import openapi
 from dashboard.server.limits import api_limit, limiter
@@ -306,6 +308,29 @@ def _unavailable(err: files.DataUnavailable) -> Response:
     return reply
 
 
+@api.errorhandler(RateLimitExceeded)
+def _too_many(err: RateLimitExceeded) -> Response:
+    log.warning("api: rate limit reached on %s: %s", request.path, err.description)
+    reply = error_response(ApiError(429, "too many requests from your address: please wait "
+                                         "a minute and try again"))
+    reply.headers["Retry-After"] = "60"
+    return reply
+
+
+def _wrong_method(err: MethodNotAllowed):
+    """405 under the API's address as JSON, naming the methods it answers (the API is
+    read-only); elsewhere Flask's own answer. Routing fails before any blueprint is
+    chosen, so this is the app's handler."""
+    if not (request.path == PREFIX or request.path.startswith(PREFIX + "/")):
+        return err
+    allowed = sorted(set(err.valid_methods or ("GET", "HEAD")) - {"OPTIONS"})
+    reply = error_response(ApiError(405, f"{request.method} is not answered here: the API "
+                                         f"is read-only ({', '.join(allowed)})"))
+    reply.headers["Allow"] = ", ".join(allowed)
+    return reply
+
+
 def register(server: Flask) -> None:
-    """The blueprint (limited per client address)."""
+    """The blueprint (limited per client address), and JSON for a method it refuses."""
     server.register_blueprint(api)
+    server.register_error_handler(MethodNotAllowed, _wrong_method)

@@ -21,6 +21,7 @@ from dashboard.server.api import FILTERS, PAGING
 from .helpers import DUDLEY
 from .webclient import Client, serving
 
+JSON = "application/json"
 API = "/api/v1"
 RATE = "dfe_cp_plans_at_31_march_rate_per_10000"
 RESTRICTED = "racist_incidents"
@@ -187,6 +188,20 @@ def test_unknown_measures_and_addresses_get_json_404(client):
         assert reply.status == 404 and reply.json()["error"]["status"] == 404, path
 
 
+def test_a_write_gets_json_405_naming_the_methods_answered(client):
+    """The API is read-only: a POST, PUT or DELETE is refused in JSON, with ``Allow``;
+    outside the API a refused method keeps Flask's own answer."""
+    for method in ("POST", "PUT", "DELETE"):
+        reply = client.request(f"{API}/datasets", b"{}", {"Content-Type": JSON}, method)
+        assert reply.status == 405, method
+        assert reply.headers["Content-Type"].startswith(JSON)
+        error = reply.json()["error"]
+        assert error["status"] == 405 and "read-only" in error["message"]
+        assert "GET" in reply.headers["Allow"] and "POST" not in reply.headers["Allow"]
+    outside = client.request("/healthz", b"", {}, "DELETE")
+    assert outside.status == 405 and not outside.headers["Content-Type"].startswith(JSON)
+
+
 def test_an_unchanged_answer_is_not_sent_again(client):
     url = f"{API}/figures?measure={RATE}&area={DUDLEY}"
     first = client.get(url)
@@ -242,4 +257,6 @@ def test_the_api_is_limited_per_address(processed):
         assert [client.get(f"{API}/datasets").status for _ in range(3)] == [200] * 3
         refused = client.get(f"{API}/datasets")
         assert refused.status == 429 and int(refused.headers["Retry-After"]) > 0
+        assert refused.headers["Content-Type"].startswith("application/json")
+        assert refused.json()["error"]["status"] == 429  # as every other API error
         assert client.get("/healthz").status == 200  # the rest of the site is not limited
