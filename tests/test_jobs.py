@@ -12,6 +12,7 @@ import time
 import pytest
 
 from dashboard.exports import jobs
+from tests.jobs_waiting import wait_for as wait_job
 
 
 @pytest.fixture
@@ -37,15 +38,8 @@ def held(body: bytes, started: threading.Event | None = None, steps: int = 0):
     return work, release
 
 
-def wait_for(job_id: str, state: str, timeout: float = 30) -> jobs.Status:
-    """Poll the job's state on disk until it is ``state`` (the builder is a thread)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        status = jobs.read(job_id)
-        if status is not None and status.state == state:
-            return status
-        assert time.monotonic() < deadline, f"job {job_id} not {state}: {status}"
-        time.sleep(0.02)
+def wait_for(job_id: str, state: str) -> jobs.Status:
+    return wait_job(job_id, state, timeout=30, poll=0.02)
 
 
 def start(name: str, work, total: int = 3):

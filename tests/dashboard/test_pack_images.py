@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 
 import flask
 import pytest
 from docx import Document
 from pptx import Presentation
+
+from tests.jobs_waiting import wait_for as wait_job
 
 pytestmark = pytest.mark.filterwarnings("ignore:The kopts argument:UserWarning")
 
@@ -152,17 +153,9 @@ def test_an_image_drawn_for_a_signed_in_viewer_is_never_given_to_a_signed_out_on
     assert cache.hits == 2
 
 
-def wait_for(job_id: str, state: str, timeout: float = 120):
-    """The job's state once it is ``state`` (a real builder thread makes it)."""
-    from dashboard.exports import jobs
-
-    deadline = time.monotonic() + timeout
-    while True:
-        status = jobs.read(job_id)
-        if status is not None and status.state == state:
-            return status
-        assert time.monotonic() < deadline, f"job {job_id} not {state}: {status}"
-        time.sleep(0.1)
+def wait_for(job_id: str, state: str):
+    """The job's state once it is ``state`` (a real builder thread draws its images)."""
+    return wait_job(job_id, state, timeout=120)
 
 
 def test_an_image_that_cannot_be_drawn_fails_the_pack_and_leaves_no_file(
