@@ -23,8 +23,8 @@ starts. The load then replays them:
   others move between pages inside the app, as the navigation links do);
 - ``route``: the router callback that returns a page's layout, charts included;
 - ``select``: a choice button pressed (``/_dash-update-component``): the redrawn
-  charts, the state and the new address. The router is then called again with the
-  new address (``route``), as the browser does;
+  charts, the state and the new address (which the browser writes itself: the router
+  is not called again, ``dashboard/ui/address.py``);
 - ``basket``: the "Add to pack" status callback the browser sends after each layout;
 - ``export``: a chart's CSV or Excel download, from the page's own download links (one
   visit in ten, ``--export-share``);
@@ -499,8 +499,8 @@ class Load:
                     return
                 for _ in range(rng.randint(0, 3) if page.selects else 0):
                     select = rng.choice(page.selects)
-                    route, basket = site.routes[(page.path, select.search)]
-                    for call in (select, route, basket):
+                    _route, basket = site.routes[(page.path, select.search)]
+                    for call in (select, basket):
                         if call is not None and not self._send(client, call):
                             return
                     if not self._think(rng):
