@@ -17,6 +17,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -89,12 +90,6 @@ def stage_files(name: str, result) -> list[str]:
     return (["smallarea.parquet"] if result.frames else []) + list(result.geo)
 
 
-def _kept(value: object) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        stages.save(value, path)
-    return write
-
-
 def _link(source: Path) -> Callable[[Path], None]:
     def write(path: Path) -> None:
         try:
@@ -147,7 +142,7 @@ def write_build(result: Build, out: Path, keep: int | None = None,
         for stage, value in result.stages.items():
             name = f"{fingerprint.STAGE_FOLDER}/{stage}.pickle"
             writers[name] = (_link(reused[stage] / name) if stage in reused
-                             else _kept(value))
+                             else partial(stages.save, value))
         outputs = sorted(set(frames) - {n for names in files.values() for n in names}
                          | {"build.json", "validation_report.md"})
         record = plan.record(files, outputs)

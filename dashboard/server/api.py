@@ -28,7 +28,7 @@ from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import MethodNotAllowed
 
 from dashboard.server import openapi
-from dashboard.server.limits import api_limit, limiter
+from dashboard.server.limits import RETRY_AFTER_S, TOO_MANY, api_limit, limiter
 from dashboard.store import catalogue, files
 
 log = logging.getLogger(__name__)
@@ -311,9 +311,8 @@ def _unavailable(err: files.DataUnavailable) -> Response:
 @api.errorhandler(RateLimitExceeded)
 def _too_many(err: RateLimitExceeded) -> Response:
     log.warning("api: rate limit reached on %s: %s", request.path, err.description)
-    reply = error_response(ApiError(429, "too many requests from your address: please wait "
-                                         "a minute and try again"))
-    reply.headers["Retry-After"] = "60"
+    reply = error_response(ApiError(429, TOO_MANY))
+    reply.headers["Retry-After"] = RETRY_AFTER_S
     return reply
 
 

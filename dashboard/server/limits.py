@@ -35,6 +35,9 @@ from dashboard.server.auth import client_address
 log = logging.getLogger(__name__)
 
 PACK_SCOPE = "packs"
+# What a client over a limit is told, and after how many seconds it may try again.
+TOO_MANY = "Too many requests from your address: please wait a minute and try again"
+RETRY_AFTER_S = "60"
 DASH_UPDATE = "/_dash-update-component"
 
 
@@ -85,8 +88,7 @@ def register(app: Dash) -> None:
     def _too_many(err: RateLimitExceeded) -> Response:
         log.warning("rate limit reached by %s on %s: %s", client_address(),
                     request.path, err.description)
-        reply = Response("Too many requests from your address: please wait a minute and "
-                         "try again.", 429, mimetype="text/plain")
-        reply.headers["Retry-After"] = "60"
+        reply = Response(f"{TOO_MANY}.", 429, mimetype="text/plain")
+        reply.headers["Retry-After"] = RETRY_AFTER_S
         reply.headers["Cache-Control"] = "no-store"
         return reply

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
+from etl import config
 from etl.cli import main
 from etl.io.versions import all_versions, current
 
@@ -39,7 +40,7 @@ def first_build(tmp_path_factory, external) -> Path:
     base = tmp_path_factory.mktemp("incremental")
     work = base / "work"
     folders = _folders(work)
-    shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "raw", folders["raw"])
+    shutil.copytree(config.settings().raw_dir, folders["raw"])
     linked_copy(external, folders["external"])
     folders["local"].mkdir()
     heard = _Heard()
