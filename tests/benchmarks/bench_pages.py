@@ -1,5 +1,5 @@
 """Benchmark: every page of the app against a static page drawing the same figures with the
-full plotly.js bundle. ``python tests/benchmarks/bench_pages.py [--loads 7] [--max-ratio 1.0]
+full plotly.js bundle. ``python tests/benchmarks/bench_pages.py [--loads 11] [--max-ratio 1.0]
 [--against PATH_OR_REV]``
 
 Serves the app with gunicorn and its production settings, warmed up, and waits until the
@@ -10,11 +10,13 @@ layout, config and size of each graph) and writes a static page that draws them 
 page and the static page are loaded in turn, ``--loads`` times each, each a fresh navigation
 with the browser's cache warm; both are timed by the same in-page watch, from navigation start
 to the first frame with every graph drawn and nothing pending. Prints per page the medians,
-the ratio app / static and the JavaScript each page loads, then the worst ratio. With
-``--against`` another checkout (a folder, or a git revision checked out into a temporary
-worktree with its own ETL run) is served too and loaded in the same rounds, and the ratio
-app / other is printed as well. Exits 0 unless ``--max-ratio`` is given and the worst ratio
-is above it.
+the median of the rounds' ratios app / static with its 95% interval and the JavaScript
+each page loads, then the worst ratio. Each round loads every side once, each side first in
+turn, so that no side always follows another; a page is 'slower' only when the
+whole interval is above 1. With ``--against`` another checkout (a folder, or a git revision
+checked out into a temporary worktree with its own ETL run) is served too and loaded in the
+same rounds, and the ratio app / other is printed as well. Exits 0 unless ``--max-ratio`` is
+given and the worst ratio is above it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from scipy.stats import binom
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -52,7 +55,7 @@ from etl import log as logs  # noqa: E402
 from tests.dashboard.browser import CHROMIUM, FLAGS, live_server  # noqa: E402
 
 log = logging.getLogger(__name__)
-LOADS = 7
+LOADS = 11  # 11 paired rounds: the median ratio's 95% interval runs 2nd to 10th
 VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 60_000
 QUIET_S = 3.0  # the server counts as warmed up after this long using under QUIET_CPU
@@ -257,56 +260,90 @@ def measure(page, origins: dict, path: str, folder: Path, loads: int) -> dict:
         del urls["static"]
     for url in urls.values():  # each one's scripts in the browser's cache
         settle(page, url)
-    times: dict[str, list[float]] = {side: [] for side in urls}
+    sides = list(urls)
+    times: dict[str, list[float]] = {side: [] for side in sides}
     sent: dict[str, int] = {}
-    for _ in range(loads):
-        for side, url in urls.items():
-            seconds, sent[side] = timed_load(page, url, expected)
+    for round_ in range(loads):
+        # each side goes first, second, … equally often: a load's place in the round (the
+        # one after a heavier page, the first after the pause) is no side's handicap
+        for side in sides[round_ % len(sides):] + sides[:round_ % len(sides)]:
+            seconds, sent[side] = timed_load(page, urls[side], expected)
             times[side].append(seconds)
     log.info("%s: %d graphs, seconds %s", path, expected,
              "; ".join(f"{side} {' '.join(f'{t:.2f}' for t in ts)}" for side, ts in times.items()))
+    paired = {other: [a / b for a, b in zip(times["app"], times[other], strict=True)]
+              for other in sides if other != "app"}
     return {"path": path, "graphs": expected, "scripts": scripts, "sent": sent,
-            "median": {side: statistics.median(t) for side, t in times.items()}}
+            "median": {side: statistics.median(t) for side, t in times.items()},
+            "ratios": {other: median_interval(r) for other, r in paired.items()}}
+
+
+def median_interval(values: list[float], level: float = 0.95) -> tuple[float, float, float]:
+    """The median of ``values`` and a distribution-free interval for it (the order statistics
+    whose binomial coverage is at least ``level``; the whole range when too few values)."""
+    ordered, n = sorted(values), len(values)
+    # the k-th smallest and k-th largest (k from 1) hold the median with chance
+    # 1 - 2·P(Binomial(n, ½) < k): the largest k that keeps it at ``level`` (0: none does)
+    k = max(j for j in range(n // 2 + 1) if 2 * binom.cdf(j - 1, n, 0.5) <= 1 - level)
+    low, high = ordered[max(k - 1, 0)], ordered[n - max(k, 1)]
+    return statistics.median(ordered), low, high
+
+
+def verdict(interval: tuple[float, float, float]) -> str:
+    """'slower' when the whole 95% interval of the ratio is above 1, 'faster' when below."""
+    _, low, high = interval
+    return "slower" if low > 1 else "faster" if high < 1 else "same"
+
+
+def cell(interval: tuple[float, float, float]) -> str:
+    ratio, low, high = interval
+    return f"{ratio:.2f} [{low:.2f}-{high:.2f}] {verdict(interval)}"
 
 
 def report(rows: list[dict], other: bool, loads: int, max_ratio: float | None) -> int:
     """Print the table and the summary; 1 if the worst ratio is above ``max_ratio``."""
-    print(f"\nEvery chart drawn: median s from navigation start over {loads} interleaved "
-          "loads, cache warm. JS: KB of script a first visit runs (decoded) and is sent, "
-          "and KB sent on a later visit")
-    print(f"{'page':<26}{'graphs':>6}{'app s':>7}{'static s':>9}{'ratio':>7}"
-          + (f"{'other s':>8}{'app/other':>10}" if other else "")
+    print(f"\nEvery chart drawn: median s from navigation start over {loads} rounds, each "
+          "side first in turn, cache warm. Ratio: the median of the rounds' ratios, its 95% "
+          "interval, and 'slower'/'faster' when the whole interval is above/below 1. JS: KB "
+          "of script a first visit runs (decoded) and is sent, and KB sent on a later visit")
+    print(f"{'page':<26}{'graphs':>6}{'app s':>7}{'static s':>9}  {'app / static':<25}"
+          + (f"{'other s':>8}  {'app / other':<25}" if other else "")
           + f"{'app JS':>8}{'sent':>6}{'later':>6}{'static JS':>10}")
     ratios, versus = {}, {}
     for row in rows:
         med, js = row["median"], row["scripts"]
         line = f"{row['path']:<26}{row['graphs']:>6}{med['app']:>7.2f}"
         if "static" in med:
-            ratios[row["path"]] = med["app"] / med["static"]
-            line += f"{med['static']:>9.2f}{ratios[row['path']]:>7.2f}"
+            ratios[row["path"]] = row["ratios"]["static"]
+            line += f"{med['static']:>9.2f}  {cell(ratios[row['path']]):<25}"
         else:
-            line += f"{'-':>9}{'-':>7}"
+            line += f"{'-':>9}  {'-':<25}"
         if other:
-            versus[row["path"]] = med["app"] / med["other"]
-            line += f"{med['other']:>8.2f}{versus[row['path']]:>10.2f}"
+            versus[row["path"]] = row["ratios"]["other"]
+            line += f"{med['other']:>8.2f}  {cell(versus[row['path']]):<25}"
         line += (f"{kb(js['app'][1]):>8}{kb(js['app'][0]):>6}{kb(row['sent']['app']):>6}"
                  f"{kb(js['static'][1]):>10}")
         print(line)
     print("\nSummary (bench_pages)")
-    worst = max(ratios, key=ratios.get) if ratios else None
+    worst = max(ratios, key=lambda path: ratios[path][0]) if ratios else None
     if worst:
-        print(f"  worst ratio app / static page with the full plotly.js: {ratios[worst]:.2f} "
-              f"on {worst}   (target <= 1.0)")
+        slower = [path for path, r in ratios.items() if verdict(r) == "slower"]
+        print(f"  worst ratio app / static page with the full plotly.js: "
+              f"{cell(ratios[worst])} on {worst}   (target <= 1.0); "
+              f"{len(slower)} of {len(ratios)} pages slower beyond doubt"
+              + (f" ({', '.join(slower)})" if slower else ""))
     biggest = max(rows, key=lambda r: r["scripts"]["app"][1])
     print(f"  JavaScript a first visit runs: at most {kb(biggest['scripts']['app'][1])} KB "
           f"({biggest['path']}), {kb(biggest['scripts']['app'][0])} KB sent; a static page "
           f"with the full bundle {kb(rows[0]['scripts']['static'][1])} KB")
     if versus:
-        slowest = max(versus, key=versus.get)
-        print(f"  worst ratio app / other checkout: {versus[slowest]:.2f} on {slowest}"
-              "   (<= 1.0: no page slower than in the other)")
-    if max_ratio is not None and worst and ratios[worst] > max_ratio:
-        print(f"  worst ratio {ratios[worst]:.2f} is above --max-ratio {max_ratio:g}")
+        slowest = max(versus, key=lambda path: versus[path][0])
+        slower = [path for path, r in versus.items() if verdict(r) == "slower"]
+        print(f"  worst ratio app / other checkout: {cell(versus[slowest])} on {slowest}; "
+              f"{len(slower)} of {len(versus)} pages slower than in the other beyond doubt"
+              + (f" ({', '.join(slower)})" if slower else ""))
+    if max_ratio is not None and worst and ratios[worst][0] > max_ratio:
+        print(f"  worst ratio {ratios[worst][0]:.2f} is above --max-ratio {max_ratio:g}")
         return 1
     return 0
 

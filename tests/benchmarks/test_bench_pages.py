@@ -30,7 +30,9 @@ def test_cpu_time_counts_the_children_of_a_process():
 
 def row(path: str, app: float, static: float | None, graphs: int = 3) -> dict:
     median = {"app": app, **({"static": static} if static is not None else {})}
+    ratios = {"static": (app / static, app / static - 0.1, app / static + 0.1)} if static else {}
     return {"path": path, "graphs": graphs, "median": median, "sent": {"app": 300},
+            "ratios": ratios,
             "scripts": {"app": [2_000_000, 1_900_000, 12], "static": [4_900_000, 4_800_000, 1]}}
 
 
@@ -38,8 +40,28 @@ def test_the_report_names_the_worst_ratio_and_fails_only_above_max_ratio(capsys)
     rows = [row("/", 1.0, 2.0), row("/contacts", 1.5, 1.2), row("/about", 0.8, None, 0)]
     assert bench_pages.report(rows, False, 7, None) == 0
     out = capsys.readouterr().out
-    assert "1.25 on /contacts" in out  # 1.5 / 1.2, not /'s 0.50
+    assert "1.25 [1.15-1.35] slower on /contacts" in out  # 1.5 / 1.2, not /'s 0.50
+    assert "1 of 2 pages slower beyond doubt (/contacts)" in out
+    assert "0.50 [0.40-0.60] faster" in out  # / on its line
     assert "/about" in out.split("Summary")[0]  # listed, without a ratio
     assert "1,855 KB" in out  # the most JavaScript a first visit runs
     assert bench_pages.report(rows, False, 7, 1.25) == 0
     assert bench_pages.report(rows, False, 7, 1.2) == 1
+
+
+def test_a_ratio_within_its_interval_of_one_is_the_same_not_slower(capsys):
+    rows = [{**row("/", 1.0, 1.0), "median": {"app": 1.0, "static": 1.0, "other": 0.9},
+             "ratios": {"static": (1.0, 0.9, 1.1), "other": (1.11, 0.98, 1.3)}}]
+    assert bench_pages.report(rows, True, 11, None) == 0
+    out = capsys.readouterr().out
+    assert "app / other checkout: 1.11 [0.98-1.30] same on /" in out
+    assert "0 of 1 pages slower than in the other" in out
+
+
+def test_the_median_interval_holds_the_median_with_95_percent_coverage():
+    # distribution-free: the 2nd and 10th of 11, the 2nd and 8th of 9, the 4th and 12th of 15
+    assert bench_pages.median_interval(list(range(11, 0, -1))) == (6, 2, 10)
+    assert bench_pages.median_interval([float(v) for v in range(1, 10)]) == (5, 2, 8)
+    assert bench_pages.median_interval(list(range(1, 16))) == (8, 4, 12)
+    # too few rounds for 95%: the whole range, never a narrower interval than is earned
+    assert bench_pages.median_interval([3, 1, 2, 5, 4]) == (3, 1, 5)
