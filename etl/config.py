@@ -4,7 +4,9 @@
 overridden by an environment variable; the authority comes from
 ``SAFEGUARDING_AUTHORITY`` or, by default, from ``data/raw/settings.toml``;
 ``SAFEGUARDING_KEEP_VERSIONS`` is how many builds before the current one the processed
-folder keeps (default 2; see ``etl.io.versions``). The object is
+folder keeps (default 2; see ``etl.io.versions``); ``SAFEGUARDING_ETL_PROCESSES`` how
+many processes the ETL's stages may use (1: one after another; default: two with more
+than one core, see ``etl.io.forked``). The object is
 made once for each set of these variables, so a test (or a notebook) that changes one
 gets a new object and everything else reads the same one.
 """
@@ -20,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = "settings.toml"
 ENVIRONMENT = ("SAFEGUARDING_RAW_DIR", "SAFEGUARDING_PROCESSED_DIR", "SAFEGUARDING_EXTERNAL_DIR",
-               "SAFEGUARDING_LOCAL_DIR", "SAFEGUARDING_AUTHORITY", "SAFEGUARDING_KEEP_VERSIONS")
+               "SAFEGUARDING_LOCAL_DIR", "SAFEGUARDING_AUTHORITY", "SAFEGUARDING_KEEP_VERSIONS",
+               "SAFEGUARDING_ETL_PROCESSES")
 KEEP_VERSIONS = 2  # builds kept besides the current one, unless the variable says otherwise
 
 
@@ -37,6 +40,7 @@ class Settings:
     authority: str  # ONS code of the authority the dashboard is about
     authority_from: str  # where that code was set: the variable or the settings file
     keep_versions: int = KEEP_VERSIONS  # older builds kept in processed_dir/versions
+    etl_processes: int = 0  # processes for the ETL's stages; 0: as many as suit the machine
 
     @property
     def settings_file(self) -> Path:
@@ -72,7 +76,7 @@ def _count(value: str | None, default: int, name: str) -> int:
 
 @lru_cache(maxsize=32)
 def _settings(values: tuple[str | None, ...]) -> Settings:
-    raw, processed, external, local, authority, keep = values
+    raw, processed, external, local, authority, keep, processes = values
     raw_dir = _path(raw, ROOT / "data" / "raw")
     where = "SAFEGUARDING_AUTHORITY"
     if not (authority or "").strip():
@@ -86,7 +90,8 @@ def _settings(values: tuple[str | None, ...]) -> Settings:
                     external_dir=_path(external, ROOT / "data" / "external"),
                     local_dir=_path(local, ROOT / "data" / "local"),
                     authority=authority.strip().upper(), authority_from=where,
-                    keep_versions=_count(keep, KEEP_VERSIONS, "SAFEGUARDING_KEEP_VERSIONS"))
+                    keep_versions=_count(keep, KEEP_VERSIONS, "SAFEGUARDING_KEEP_VERSIONS"),
+                    etl_processes=_count(processes, 0, "SAFEGUARDING_ETL_PROCESSES"))
 
 
 def settings() -> Settings:

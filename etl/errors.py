@@ -31,6 +31,9 @@ class ETLError(Exception):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # pickled (from a forked stage) with its problems, not its text
+        return type(self), (self.problems,)
+
 
 class ContractError(ETLError):
     """A frame about to be written breaks the processed-data contract (``etl/schema.py``):

@@ -30,7 +30,7 @@ from pandera.pandas import DataFrameSchema
 from etl import config, fingerprint, schema
 from etl.errors import ContractError, Problem
 from etl.geo.lsoa import geoparquet
-from etl.io import stages
+from etl.io import forked, stages
 from etl.io.atomic import write_all
 from etl.reports.validation_report import render_report
 from etl.schema import FLAG_COLUMNS
@@ -62,7 +62,7 @@ class Build:
 
 def _parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
     def write(path: Path) -> None:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
         pq.write_table(table, path, compression="zstd")
     return write
 
@@ -132,8 +132,25 @@ def write_build(result: Build, out: Path, keep: int | None = None,
     reused = reused or {}
     linked = {name: version / name for stage, version in reused.items()
               for name in stage_files(stage, result.stages[stage])}
-    # before anything is written: a violation changes nothing
-    check_outputs({n: f for n, f in frames.items() if n not in linked}, out)
+    # a violation changes nothing: checked before anything is written, or, side by side
+    # with the writing (etl.io.forked), before the new version is switched to
+    checking = {n: f for n, f in frames.items() if n not in linked}
+    side = forked.Side(config.settings().etl_processes or forked.default_processes())
+    with side:
+        checked = side.run("contract check", lambda _progress: check_outputs(checking, out),
+                           None)
+        if not side.forking:
+            checked()
+        _write(result, out, frames, linked, plan, reused, summary, now, keep,
+               checked if side.forking else None)
+    return summary
+
+
+def _write(result: Build, out: Path, frames: dict, linked: dict, plan, reused: dict,
+           summary: dict, now: datetime, keep: int | None,
+           checked: Callable[[], None] | None) -> None:
+    """Write the build as a new version (``write_all``); ``checked``, when the contract is
+    being checked meanwhile, is taken before the switch, and explains a failed write."""
     writers = {name: _link(linked[name]) if name in linked else
                geoparquet(frame) if name in result.geo else _parquet(frame)
                for name, frame in frames.items()}
@@ -152,9 +169,15 @@ def write_build(result: Build, out: Path, keep: int | None = None,
     writers["validation_report.md"] = lambda p: p.write_text(report, encoding="utf-8")
     writers["build.json"] = lambda p: p.write_text(json.dumps(summary, indent=2) + "\n",
                                                    encoding="utf-8")
-    write_all(out, writers, now.strftime("%Y-%m-%dT%H%M%SZ"),
-              config.settings().keep_versions if keep is None else keep)
-    return summary
+    try:
+        write_all(out, writers, now.strftime("%Y-%m-%dT%H%M%SZ"),
+                  config.settings().keep_versions if keep is None else keep, checked)
+    except ContractError:
+        raise
+    except Exception:
+        if checked is not None:
+            checked()  # a frame that breaks the contract is the better explanation
+        raise
 
 
 def _show(value: object) -> str:

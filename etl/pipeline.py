@@ -24,6 +24,7 @@ from etl.geo.authorities import from_lookup, load_authorities
 from etl.geo.authorities import lookup as authorities_lookup
 from etl.geo.districts import FILE as BOUNDARY_FILE
 from etl.geo.districts import Boundaries, import_boundaries
+from etl.io import forked
 from etl.io import stages as kept
 from etl.io.versions import current, holder
 from etl.official.importer import Official, import_releases, release_files
@@ -149,70 +150,100 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
         mapped = ready_authorities(raw, external)
         sizes["smallareas"] = len(mapped)
     sizes = {s: (1 if s in cached else n) for s, n in sizes.items()}
+    settings = config.settings()
+    # side by side only when the releases, the longest stage, are imported here meanwhile
+    side = forked.Side((settings.etl_processes or forked.default_processes())
+                       if external is not None and "releases" not in cached else 1)
     steps = _Steps(progress, sum(sizes.values()))
     offsets, at = {}, 0
-    for stage, n in sizes.items():
-        offsets[stage], at = at, at + n
+    # numbered in the order they are reported: side by side, the releases (imported
+    # here) come first, then the others' results as they are taken
+    order = ["releases", "reports"] if side.forking else ["reports", "releases"]
+    for stage in sorted(sizes, key=lambda s: order.index(s) if s in order else len(order)):
+        offsets[stage], at = at, at + sizes[stage]
     problems: list[Problem] = []
     results: dict[str, object] = {}
+    code = authority or settings.authority
+    try:
+        configured, configured_problems = load_authorities(raw), []
+    except ETLError as err:
+        configured, configured_problems = {}, err.problems
+    # the small areas need the lookups only for an authority authorities.csv does not list
+    independent = code in configured
+    with side:
+        def start(name: str, make: Callable[[Progress], object],
+                  here: bool = False) -> Callable[[], object]:
+            if name in cached:
+                steps.reused(offsets[name] + 1, name, cached_from)
+                return lambda: cached[name]
+            progress_here = steps.at(offsets[name])
+            return (lambda: make(progress_here)) if here else \
+                side.run(name, make, progress_here)
 
-    def stage(name: str, make: Callable[[], object], empty: object) -> object:
-        if name in cached:
-            steps.reused(offsets[name] + 1, name, cached_from)
-            results[name] = cached[name]
-            return cached[name]
-        try:
-            results[name] = make()
-        except ETLError as err:
-            problems.extend(err.problems)
-            return empty
-        return results[name]
+        def finish(name: str, take: Callable[[], object], empty: object) -> object:
+            try:
+                results[name] = take()
+            except ETLError as err:
+                problems.extend(err.problems)
+                return empty
+            return results[name]
 
-    reports = stage("reports", lambda: build_reports(raw, registry, specs, checks,
-                                                     steps.at(offsets["reports"])), Reports())
-    official, geo, small = Official(), Boundaries(), SmallAreas()
-    if external is not None:
-        official = stage("releases", lambda: import_releases(
-            external, registry, raw / "measures.csv", steps.at(offsets["releases"])),
-            Official())
-
-        def boundaries() -> Boundaries:
+        def boundaries(progress: Progress) -> Boundaries:
             found = import_boundaries(external)
             if sizes["boundaries"]:
-                steps.at(offsets["boundaries"])(
-                    1, 1, f"{BOUNDARY_FILE.as_posix()} → geo_lad  "
-                          f"{found.summary['districts']} districts")
+                progress(1, 1, f"{BOUNDARY_FILE.as_posix()} → geo_lad  "
+                               f"{found.summary['districts']} districts")
             return found
-        geo = stage("boundaries", boundaries, Boundaries())
-    datasets = dict(official.datasets)
-    lookups = {**official.lookups, **geo.lookups}
-    try:
-        configured = load_authorities(raw)
-    except ETLError as err:
-        problems.extend(err.problems)
-        configured = {}
-    lookups["authorities"] = authorities_lookup(datasets, lookups, configured,
-                                                registry.sources)
-    code = authority or config.settings().authority
-    mine = from_lookup(code, lookups["authorities"])
-    extra = {code: mine} if mine is not None and code not in configured else {}
-    if external is not None:
-        def small_areas() -> SmallAreas:
-            found = build_small_areas(raw, external, extra=extra)
-            for i, (mapped_code, info) in enumerate(found.summary.items(), start=1):
-                steps.at(offsets["smallareas"])(
-                    i, len(found.summary), f"small areas {mapped_code} → smallarea, geo  "
-                    f"{info['lsoas']} LSOAs, {info['wards']} wards, {info['source']}")
-            return found
-        if extra and code in ready_authorities(raw, external, extra) and code not in mapped \
-                and "smallareas" not in cached:
-            steps.total += 1
-        small = stage("smallareas", small_areas, SmallAreas())
-        if small.frames:
-            datasets["smallarea"] = pd.concat(small.frames, ignore_index=True)
-    else:  # nothing of theirs is built, so nothing is kept
-        results.update({"releases": Official(), "boundaries": Boundaries(),
-                        "smallareas": SmallAreas()})
+
+        def small_areas(extra: dict) -> Callable[[Progress], SmallAreas]:
+            def make(progress: Progress) -> SmallAreas:
+                found = build_small_areas(raw, external, extra=extra)
+                for i, (mapped_code, info) in enumerate(found.summary.items(), start=1):
+                    progress(i, len(found.summary), f"small areas {mapped_code} → smallarea, "
+                             f"geo  {info['lsoas']} LSOAs, {info['wards']} wards, "
+                             f"{info['source']}")
+                return found
+            return make
+
+        taking = {"reports": start("reports", lambda progress: build_reports(
+            raw, registry, specs, checks, progress))}
+        if external is not None:
+            taking["boundaries"] = start("boundaries", boundaries)
+            if independent:
+                taking["smallareas"] = start("smallareas", small_areas({}))
+        official, geo, small = Official(), Boundaries(), SmallAreas()
+        if external is not None:
+            taking["releases"] = start("releases", lambda progress: import_releases(
+                external, registry, raw / "measures.csv", progress), here=True)
+        # one after another, the reports come first; side by side, the releases are
+        # imported here while the others run
+        if not side.forking:
+            reports = finish("reports", taking["reports"], Reports())
+        if external is not None:
+            official = finish("releases", taking["releases"], Official())
+        if side.forking:
+            reports = finish("reports", taking["reports"], Reports())
+        if external is not None:
+            geo = finish("boundaries", taking["boundaries"], Boundaries())
+        datasets = dict(official.datasets)
+        lookups = {**official.lookups, **geo.lookups}
+        problems.extend(configured_problems)
+        lookups["authorities"] = authorities_lookup(datasets, lookups, configured,
+                                                    registry.sources)
+        mine = from_lookup(code, lookups["authorities"])
+        extra = {code: mine} if mine is not None and code not in configured else {}
+        if external is not None:
+            if extra and code in ready_authorities(raw, external, extra) \
+                    and code not in mapped and "smallareas" not in cached:
+                steps.total += 1
+            if "smallareas" not in taking:
+                taking["smallareas"] = start("smallareas", small_areas(extra), here=True)
+            small = finish("smallareas", taking["smallareas"], SmallAreas())
+            if small.frames:
+                datasets["smallarea"] = pd.concat(small.frames, ignore_index=True)
+        else:  # nothing of theirs is built, so nothing is kept
+            results.update({"releases": Official(), "boundaries": Boundaries(),
+                            "smallareas": SmallAreas()})
     try:
         resolve(code, lookups["authorities"])
     except UnknownAuthority as err:

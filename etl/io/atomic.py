@@ -18,6 +18,7 @@ files hard-linked, so that each path keeps giving the same build until the switc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -128,17 +129,20 @@ def link_files(out_dir: Path, version: Path) -> None:
 
 
 def write_all(out_dir: Path, writers: dict[str, Callable[[Path], None]], name: str,
-              keep: int) -> Path:
+              keep: int, before_switch: Callable[[], None] | None = None) -> Path:
     """Write every file (relative name → writer) as a new version of ``out_dir``, make it
     the current one and keep ``keep`` older versions; return the new version's folder.
 
-    Nothing readers see changes unless every writer succeeded: an error, or a kill, before
-    the switch leaves ``current`` where it was."""
+    Nothing readers see changes unless every writer succeeded, and ``before_switch``
+    (called once every file is written) returned: an error, or a kill, before the switch
+    leaves ``current`` where it was."""
     if versions.holder(out_dir) is not None:
         raise ValueError(f"{out_dir} is a version of {versions.holder(out_dir)}: write there")
+    made = [folder for folder in (out_dir, out_dir / VERSIONS) if not folder.exists()]
     (out_dir / VERSIONS).mkdir(parents=True, exist_ok=True)
     versions.remove_stale(out_dir)
     staging = _staging(out_dir)
+    switched = False
     try:
         folders = {staging}
         for relative, writer in writers.items():
@@ -149,11 +153,17 @@ def write_all(out_dir: Path, writers: dict[str, Callable[[Path], None]], name: s
             _fsync(target)
         for folder in folders:
             versions.fsync_dir(folder)
+        if before_switch is not None:
+            before_switch()
         with versions.locked(out_dir):
             if adopt_flat(out_dir) is None and current(out_dir).is_dir():
                 link_files(out_dir, current(out_dir))  # what a killed run left undone
             version = _commit(out_dir, staging, name)
+            switched = True
             versions.prune(out_dir, keep)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # already renamed unless a step failed
+        for folder in reversed(made if not switched else []):  # a failed first build
+            with contextlib.suppress(OSError):  # leaves no folder it made (if still empty)
+                folder.rmdir()
     return version

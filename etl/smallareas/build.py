@@ -192,13 +192,9 @@ def build_authority(authority: Authority, external: Path, ref: Reference,
 
 
 def _count_sample(sample: pd.DataFrame, lsoas: pd.DataFrame, ref: Reference) -> Extract:
-    """Count the synthetic sample exactly as a real extract is counted."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "synthetic_sample.csv"
-        sample.to_csv(path, index=False)
-        return read_extracts([path], lsoas, set(ref.lsoas["lsoa_code"]))
+    """Count the synthetic sample (text cells, as a CSV is read) as a real extract is."""
+    path = Path("synthetic_sample.csv")
+    return read_extracts([path], lsoas, set(ref.lsoas["lsoa_code"]), read={path: sample})
 
 
 def ready_authorities(raw: Path, external: Path,

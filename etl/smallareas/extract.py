@@ -267,12 +267,14 @@ def _count_aggregates(path: Path, frame: pd.DataFrame) -> tuple[pd.DataFrame, li
     return counts, problems
 
 
-def read_extracts(paths: list[Path], lsoas: pd.DataFrame, england: set[str]) -> Extract:
-    """Read every extract for one authority; raise ``ETLError`` listing every problem."""
+def read_extracts(paths: list[Path], lsoas: pd.DataFrame, england: set[str],
+                  read: dict[Path, pd.DataFrame] | None = None) -> Extract:
+    """Read every extract for one authority; raise ``ETLError`` listing every problem.
+    A path in ``read`` is that frame of text cells, as if read from the file."""
     problems, parts, excluded, notes, records = [], [], {}, [], 0
     for path in paths:
         try:
-            frame = _read(path)
+            frame = read[path].copy() if read and path in read else _read(path)
             frame, layout, ignored = _columns(path, frame)
         except ETLError as err:
             problems.extend(err.problems)

@@ -230,7 +230,10 @@ def test_a_broken_frame_stops_the_run_and_leaves_the_output_as_it_was(tmp_path, 
     assert _files(out) == before  # byte for byte, and no staging folder left behind
 
 
-def test_run_raises_the_contract_error_with_the_problem_located(tmp_path, monkeypatch):
+@pytest.mark.parametrize("processes", [1, 2])  # checked before writing, or meanwhile
+def test_run_raises_the_contract_error_with_the_problem_located(tmp_path, monkeypatch,
+                                                                 processes):
+    monkeypatch.setenv("SAFEGUARDING_ETL_PROCESSES", str(processes))
     real = pipeline.build
 
     def broken(*args, **kwargs):
