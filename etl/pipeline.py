@@ -208,21 +208,18 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
         taking = {"reports": start("reports", lambda progress: build_reports(
             raw, registry, specs, checks, progress))}
         if external is not None:
+            taking["releases"] = start("releases", lambda progress: import_releases(
+                external, registry, raw / "measures.csv", progress), here=True)
             taking["boundaries"] = start("boundaries", boundaries)
             if independent:
                 taking["smallareas"] = start("smallareas", small_areas({}))
-        official, geo, small = Official(), Boundaries(), SmallAreas()
-        if external is not None:
-            taking["releases"] = start("releases", lambda progress: import_releases(
-                external, registry, raw / "measures.csv", progress), here=True)
-        # one after another, the reports come first; side by side, the releases are
-        # imported here while the others run
-        if not side.forking:
-            reports = finish("reports", taking["reports"], Reports())
-        if external is not None:
-            official = finish("releases", taking["releases"], Official())
-        if side.forking:
-            reports = finish("reports", taking["reports"], Reports())
+        # taken in the order they are numbered: side by side, the releases are imported
+        # here while the others run
+        empty = {"reports": Reports(), "releases": Official()}
+        taken = {name: finish(name, taking[name], empty[name])
+                 for name in order if name in taking}
+        reports, official = taken["reports"], taken.get("releases", Official())
+        geo, small = Boundaries(), SmallAreas()
         if external is not None:
             geo = finish("boundaries", taking["boundaries"], Boundaries())
         datasets = dict(official.datasets)
