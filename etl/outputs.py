@@ -19,21 +19,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pandera.errors import SchemaErrors
-from pandera.pandas import DataFrameSchema
 
 from etl import config, fingerprint, schema
+from etl.column_kinds import PAIRED
 from etl.errors import ContractError, Problem
 from etl.geo.lsoa import geoparquet
 from etl.io import forked, stages
 from etl.io.atomic import write_all
 from etl.reports.validation_report import render_report
 from etl.schema import FLAG_COLUMNS
+
+if TYPE_CHECKING:  # pandera is imported where frames are checked (etl.schema)
+    from pandera.pandas import DataFrameSchema
 
 MAX_ROWS = 5  # rows named per column and rule; the rest are counted
 _LAYOUT = {"column_in_dataframe": "missing", "column_in_schema": "not one of them",
@@ -190,6 +193,7 @@ def _show(value: object) -> str:
 
 def _failures(frame: pd.DataFrame, contract: DataFrameSchema) -> pd.DataFrame | None:
     """pandera's failure cases (column, check, failure_case, index), or None if it passes."""
+    from pandera.errors import SchemaErrors
     try:
         contract.validate(frame, lazy=True, inplace=True)
     except SchemaErrors as err:
@@ -211,11 +215,11 @@ def problems(path: Path, frame: pd.DataFrame, contract: DataFrameSchema) -> list
                            f"{contract.name}'s columns are, in this order, {expected} "
                            "(etl/schema.py)", None, name))
     cases = cases[~layout]
-    paired = cases["check"].isin(list(schema.PAIRED))
+    paired = cases["check"].isin(list(PAIRED))
     # a check on several columns reports every column of a failing row: name the row once
     rows = cases[paired].drop_duplicates(["check", "index"])
     rows = pd.concat([cases[~paired],
-                      rows.assign(column=rows["check"].map(lambda k: schema.PAIRED[k][0]))])
+                      rows.assign(column=rows["check"].map(lambda k: PAIRED[k][0]))])
     for (column, check), group in rows.groupby(["column", "check"], sort=False):
         for case in group.head(MAX_ROWS).itertuples(index=False):
             row = None if pd.isna(case.index) else int(case.index)
@@ -229,8 +233,8 @@ def problems(path: Path, frame: pd.DataFrame, contract: DataFrameSchema) -> list
 
 def _message(frame: pd.DataFrame, column: str, check: str, value: object,
              row: int | None) -> str:
-    if check in schema.PAIRED:
-        low, high = schema.PAIRED[check]
+    if check in PAIRED:
+        low, high = PAIRED[check]
         if row is None or low not in frame or high not in frame:
             return check
         return (f"{check} ({low} {_show(frame.at[row, low])}, "

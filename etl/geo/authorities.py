@@ -111,17 +111,28 @@ def lookup(datasets: dict[str, pd.DataFrame], lookups: dict[str, pd.DataFrame],
     latest, regions = _latest_places(datasets)
     current = latest[latest["current"]]
     ltla = lookups.get("dfe_ltla_utla")
-    districts: dict[str, list[str]] = {}
+    found: dict[str, set[str]] = {}
     if ltla is not None and len(ltla):
-        for utla, group in ltla.groupby("utla_code"):
-            districts[str(utla)] = sorted(group["ltla_code"].astype(str).unique())
+        ltla = ltla.dropna(subset=["utla_code"])
+        for utla, district in zip(ltla["utla_code"].astype(str), ltla["ltla_code"].astype(str),
+                                  strict=True):
+            found.setdefault(utla, set()).add(district)
+    districts = {utla: sorted(codes) for utla, codes in found.items()}
     nb = lookups.get("dfe_neighbours")
     neighbours: dict[str, tuple[list[str], list[str]]] = {}
     if nb is not None and len(nb):
-        for code, group in nb.sort_values("neighbour_rank").groupby("authority_code"):
-            group = group.dropna(subset=["neighbour_code"])
-            neighbours[str(code)] = (group["neighbour_code"].astype(str).tolist(),
-                                     group["neighbour_name"].astype(str).tolist())
+        nb = nb.dropna(subset=["authority_code", "neighbour_code"]).sort_values(
+            "neighbour_rank", kind="stable")
+        for code, neighbour, name in zip(nb["authority_code"].astype(str),
+                                         nb["neighbour_code"].astype(str),
+                                         nb["neighbour_name"].astype(str), strict=True):
+            codes, names = neighbours.setdefault(code, ([], []))
+            codes.append(neighbour)
+            names.append(name)
+    sharing: dict[str, set[str]] = {}  # the codes each LA number has had
+    for area, number in zip(latest["area_code"], latest["old_la_code"], strict=True):
+        if isinstance(number, str):
+            sharing.setdefault(number, set()).add(area)
     reports: dict[str, list[str]] = {}
     for source in sources.values():
         if getattr(source, "area", ""):
@@ -129,9 +140,7 @@ def lookup(datasets: dict[str, pd.DataFrame], lookups: dict[str, pd.DataFrame],
     rows = {}
     for place in current.itertuples(index=False):
         number = place.old_la_code if isinstance(place.old_la_code, str) else None
-        former = sorted(set(latest.loc[(latest["old_la_code"] == number)
-                                       & (latest["area_code"] != place.area_code),
-                                       "area_code"])) if number else []
+        former = sorted(sharing.get(number, set()) - {place.area_code}) if number else []
         region = place.region_code if isinstance(place.region_code, str) else None
         codes, names = neighbours.get(place.area_code, ([], []))
         rows[place.area_code] = {

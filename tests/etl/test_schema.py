@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -91,6 +93,24 @@ def test_which_schema_each_file_gets():
     assert schema.schema_for("dfe_neighbours.parquet") is schema.NEIGHBOURS
     assert schema.schema_for("geo/lsoa_E08000027.parquet") is schema.LSOA_GEO
     assert schema.schema_for("geo/ward_E08000027.parquet") is schema.WARD_GEO
+
+
+def test_the_schemas_are_made_when_first_asked_for_and_once():
+    """The ETL's main process needs only the column lists: pandera (a third of a second
+    to import) is imported by whoever first asks for a schema, and each is made once."""
+    probe = ("import sys; import etl.pipeline, etl.cli, etl.schema as s; "
+             "before = 'pandera' in sys.modules; "
+             "cols = s.CONTRACT_COLUMNS + s.FLAG_COLUMNS + s.AUTHORITY_COLUMNS; "
+             "made = s.schema_for('cp_plans.parquet'); "
+             "print(before, 'pandera' in sys.modules, made is s.REPORT, "
+             "list(made.columns) == s.CONTRACT_COLUMNS)")
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert found == ["False", "True", "True", "True"]
+    assert [list(SCHEMAS[n].columns) for n in ("MEASURES", "AUTHORITIES")] == [
+        schema.MEASURE_COLUMNS, schema.AUTHORITY_COLUMNS]
+    with pytest.raises(AttributeError, match="NO_SUCH_SCHEMA"):
+        schema.NO_SUCH_SCHEMA  # noqa: B018
 
 
 # ---------------------------------------------------------------- broken frames are refused
