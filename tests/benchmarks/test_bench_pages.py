@@ -28,10 +28,12 @@ def test_cpu_time_counts_the_children_of_a_process():
         shell.wait(timeout=30)
 
 
-def row(path: str, app: float, static: float | None, graphs: int = 3) -> dict:
+def row(path: str, app: float, static: float | None, graphs: int = 3,
+        cold: float | None = None) -> dict:
     median = {"app": app, **({"static": static} if static is not None else {})}
     ratios = {"static": (app / static, app / static - 0.1, app / static + 0.1)} if static else {}
     return {"path": path, "graphs": graphs, "median": median, "sent": {"app": 300},
+            "cold": app * 1.2 if cold is None else cold,
             "ratios": ratios,
             "scripts": {"app": [2_000_000, 1_900_000, 12], "static": [4_900_000, 4_800_000, 1]}}
 
@@ -65,3 +67,14 @@ def test_the_median_interval_holds_the_median_with_95_percent_coverage():
     assert bench_pages.median_interval(list(range(1, 16))) == (8, 4, 12)
     # too few rounds for 95%: the whole range, never a narrower interval than is earned
     assert bench_pages.median_interval([3, 1, 2, 5, 4]) == (3, 1, 5)
+
+
+def test_the_report_sets_each_first_visit_against_its_warm_load(capsys):
+    rows = [row("/", 0.4, 0.3, cold=0.5), row("/contacts", 0.8, 0.6, cold=1.6),
+            row("/about", 0.3, None, 0, cold=0.33)]
+    assert bench_pages.report(rows, False, 11, None) == 0
+    out = capsys.readouterr().out
+    assert "at most 2.00 times a warm load (/contacts: 1.60 s against 0.80 s" in out
+    assert "1 of 3 pages above (/contacts)" in out
+    assert "    0.50      1.25" in out  # /'s cold seconds and cold / warm on its line
+
