@@ -117,20 +117,28 @@ _ROW_RULES = [not_above("period_start", "period_end", "the period starts after i
 
 # attribute (schema.REPORT …) → the schema's name, its columns, its rules on rows, and
 # ``exact``: these columns, in this order, and no others (else: these at least)
-SCHEMAS: dict[str, tuple[str, dict[str, Column], list[Rule], bool]] = {
-    "REPORT": ("report dataset", CONTRACT, _ROW_RULES, True),
-    "OFFICIAL": ("official dataset", CONTRACT | OFFICIAL_EXTRA, [
-        *_ROW_RULES,
-        not_above("lower_95", "upper_95", "the lower 95% limit is above the upper"),
-        not_above("lower_998", "upper_998", "the lower 99.8% limit is above the upper"),
-        not_above("rank", "rank_of", "the rank is above the number ranked"),
-    ], True),
-    "SMALLAREA": ("small-area dataset", CONTRACT | SMALLAREA_EXTRA, _ROW_RULES, True),
-}
+SCHEMAS: dict[str, tuple[str, dict[str, Column], list[Rule], bool]] = {}
+
+
+def _declare(attribute: str, name: str, columns: dict[str, Column],
+             rules: list[Rule] | None = None, exact: bool = True) -> list[str]:
+    """Add a schema to ``SCHEMAS``; its column names, in order."""
+    SCHEMAS[attribute] = (name, columns, rules or [], exact)
+    return list(columns)
+
+
+_declare("REPORT", "report dataset", CONTRACT, _ROW_RULES)
+_declare("OFFICIAL", "official dataset", CONTRACT | OFFICIAL_EXTRA, [
+    *_ROW_RULES,
+    not_above("lower_95", "upper_95", "the lower 95% limit is above the upper"),
+    not_above("lower_998", "upper_998", "the lower 99.8% limit is above the upper"),
+    not_above("rank", "rank_of", "the rank is above the number ranked"),
+])
+_declare("SMALLAREA", "small-area dataset", CONTRACT | SMALLAREA_EXTRA, _ROW_RULES)
 
 # ---------------------------------------------------------------- registries and lookups
 
-_MEASURES = {
+MEASURE_COLUMNS = _declare("MEASURES", "measure registry", {
     "measure": text(unique()),
     "label": text(),
     "description": text(),
@@ -146,19 +154,14 @@ _MEASURES = {
     # several give it), and how many local authorities have a value of it
     "release": text(nullable=True),
     "authorities": whole(at_least(0, "must not be negative"), nullable=True),
-}
-SCHEMAS["MEASURES"] = ("measure registry", _MEASURES, [
-    not_above("first_period", "last_period", "the first period is after the last")], True)
-MEASURE_COLUMNS = list(_MEASURES)
+}, [not_above("first_period", "last_period", "the first period is after the last")])
 
-_TABLES = {c: text() for c in (
+TABLE_COLUMNS = _declare("TABLES", "table registry", {c: text() for c in (
     "dataset", "source_id", "source_title", "source_table", "file", "unit", "period_type",
-    "area", "notes")}
-SCHEMAS["TABLES"] = ("table registry", _TABLES, [], True)
-TABLE_COLUMNS = list(_TABLES)
+    "area", "notes")})
 
 # validation.parquet: one row per flag (etl/reports/checks.py, and the releases' checks).
-_FLAGS = {
+FLAG_COLUMNS = _declare("FLAGS", "validation flags", {
     "check_id": text(),
     "kind": text(),
     "dataset": text(),
@@ -173,11 +176,9 @@ _FLAGS = {
     "tolerance": number(),
     "message": text(),
     "files": text(),
-}
-SCHEMAS["FLAGS"] = ("validation flags", _FLAGS, [], True)
-FLAG_COLUMNS = list(_FLAGS)
+})
 
-_NEIGHBOURS = {
+NEIGHBOUR_COLUMNS = _declare("NEIGHBOURS", "statistical neighbours", {
     "authority_code": text(),
     "authority_old_code": text(),
     "authority_name": text(),
@@ -186,16 +187,13 @@ _NEIGHBOURS = {
     "neighbour_code": text(nullable=True),  # an LA number no release has
     "neighbour_name": text(nullable=True),
     "closeness": text(nullable=True),
-}
-SCHEMAS["NEIGHBOURS"] = ("statistical neighbours", _NEIGHBOURS, [], True)
-NEIGHBOUR_COLUMNS = list(_NEIGHBOURS)
+})
 
-_LTLA_UTLA = {c: text() for c in ("ltla_code", "ltla_name", "utla_code", "utla_name")}
-SCHEMAS["LTLA_UTLA"] = ("lower- to upper-tier lookup", _LTLA_UTLA, [], True)
-LTLA_UTLA_COLUMNS = list(_LTLA_UTLA)
+LTLA_UTLA_COLUMNS = _declare("LTLA_UTLA", "lower- to upper-tier lookup", {
+    c: text() for c in ("ltla_code", "ltla_name", "utla_code", "utla_name")})
 
 # authorities.parquet: one row per children's services authority (etl/profile.py).
-_AUTHORITIES = {
+AUTHORITY_COLUMNS = _declare("AUTHORITIES", "authorities", {
     "authority_code": text(unique()),
     "authority_name": text(),
     "la_number": text(nullable=True),
@@ -207,12 +205,10 @@ _AUTHORITIES = {
     "neighbour_names": lists(),
     "partnership_name": text(nullable=True),
     "sources": lists(),
-}
-SCHEMAS["AUTHORITIES"] = ("authorities", _AUTHORITIES, [], True)
-AUTHORITY_COLUMNS = list(_AUTHORITIES)
+})
 
 # geo_lad.parquet: one row per ring of a district's boundary (etl/geo/districts.py).
-_GEO_LAD = {
+GEO_COLUMNS = _declare("GEO_LAD", "district boundaries", {
     "lad_code": text(),
     "lad_name": text(),
     "part": whole(at_least(0, "must not be negative")),
@@ -220,19 +216,17 @@ _GEO_LAD = {
     "lon": lists(),
     "lat": lists(),
     "keep_m": lists(),
-}
-SCHEMAS["GEO_LAD"] = ("district boundaries", _GEO_LAD, [], True)
-GEO_COLUMNS = list(_GEO_LAD)
+})
 
 _GEOMETRY = Column("any")
-SCHEMAS["LSOA_GEO"] = ("LSOA boundaries", {
+_declare("LSOA_GEO", "LSOA boundaries", {
     "lsoa_code": text(), "lsoa_name": text(), "ward_code": text(), "ward_name": text(),
     # children: the IoD's (float) or the user's population.csv (whole numbers, as given)
     "children": Column("numeric"),
-    "geometry": _GEOMETRY}, [], False)
-SCHEMAS["WARD_GEO"] = ("ward boundaries", {
+    "geometry": _GEOMETRY}, exact=False)
+_declare("WARD_GEO", "ward boundaries", {
     "ward_code": text(), "ward_name": text(), "lsoas": whole(),
-    "children": number(), "geometry": _GEOMETRY}, [], False)
+    "children": number(), "geometry": _GEOMETRY}, exact=False)
 
 LOOKUPS = {"dfe_neighbours": "NEIGHBOURS", "dfe_ltla_utla": "LTLA_UTLA",
            "authorities": "AUTHORITIES", "geo_lad": "GEO_LAD"}
