@@ -197,13 +197,10 @@ def run_check(check: Check, data: pd.DataFrame,
     else:
         targets = _keyed(select(check.target), by)
     flags = []
-    # looked up by key in plain dicts: the same values as the grouped series', far faster
-    values_at = [series.to_dict() for series in part_values]
-    slack_at = [series.to_dict() for series in part_slack]
-    for key, target in zip(targets.index, targets.to_dict("records"), strict=True):
+    for key, target in targets.iterrows():
         try:
-            values = [at[key] for at in values_at]
-            slack = (sum if additive else max)(at[key] for at in slack_at)
+            values = [series.loc[key] for series in part_values]
+            slack = (sum if additive else max)(s.loc[key] for s in part_slack)
         except KeyError:
             continue
         pooled = [] if additive else [v for vs in values for v in vs]
@@ -248,8 +245,8 @@ def run_check(check: Check, data: pd.DataFrame,
     return flags
 
 
-def _row(target: dict, by: list[str], key) -> dict:
-    row = dict(target)
+def _row(target: pd.Series, by: list[str], key) -> dict:
+    row = target.to_dict()
     keys = key if isinstance(key, tuple) else (key,)
     row.update(zip(by, keys, strict=True))
     return row
