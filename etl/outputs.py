@@ -1,10 +1,12 @@
 """The write step: every output of a build checked against the contract, then written.
 
-``write_build`` validates each frame against its schema in ``etl/schema.py`` first
-(``check_outputs``), then writes every file through ``etl.io.atomic.write_all`` as a new
-version of the output folder (``versions/<built_at>-<random>/``) and switches its
-``current`` link to it, so that a frame that breaks the contract, or a run that fails or
-is killed half-way, leaves readers with the previous build. A broken frame gives a
+``write_build`` validates each frame against its schema in ``etl/schema.py``
+(``check_outputs``, through a ``ContractCheck`` that may have begun on the stages' frames
+while they were joined), and writes every file through ``etl.io.atomic.write_all`` as a
+new version of the output folder (``versions/<built_at>-<random>/``), switching its
+``current`` link to it only once the check has passed, so that a frame that breaks the
+contract, or a run that fails or is killed half-way, leaves readers with the previous
+build. A broken frame gives a
 ``ContractError`` whose problems name the file, the row (its position in the frame, from 0)
 and the column.
 """
@@ -12,9 +14,11 @@ and the column.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
@@ -70,11 +74,18 @@ def _parquet(frame: pd.DataFrame) -> Callable[[Path], None]:
     return write
 
 
+def files_of(datasets: dict[str, pd.DataFrame], lookups: dict[str, pd.DataFrame],
+             geo: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The datasets, lookups and geometry frames by their file names in a version."""
+    frames = {f"{name}.parquet": frame for name, frame in datasets.items()}
+    frames.update({f"{name}.parquet": frame for name, frame in lookups.items()})
+    frames.update(geo)
+    return frames
+
+
 def frames_of(result: Build) -> dict[str, pd.DataFrame]:
     """Every frame a build writes, by its file name in the output folder."""
-    frames = {f"{name}.parquet": frame for name, frame in result.datasets.items()}
-    frames.update({f"{name}.parquet": frame for name, frame in result.lookups.items()})
-    frames.update(result.geo)
+    frames = files_of(result.datasets, result.lookups, result.geo)
     frames["measures.parquet"] = result.measures
     frames["tables.parquet"] = result.tables
     frames["validation.parquet"] = result.flags.reindex(columns=FLAG_COLUMNS)
@@ -104,7 +115,8 @@ def _link(source: Path) -> Callable[[Path], None]:
 
 def write_build(result: Build, out: Path, keep: int | None = None,
                 plan: fingerprint.Plan | None = None,
-                reused: dict[str, Path] | None = None) -> dict:
+                reused: dict[str, Path] | None = None,
+                check: ContractCheck | None = None) -> dict:
     """Check every output against ``etl/schema.py``, then write them all as a new version
     of ``out`` and make it current, keeping ``keep`` older versions (default: the
     settings'); return the build summary written to build.json. A frame that breaks the
@@ -113,7 +125,9 @@ def write_build(result: Build, out: Path, keep: int | None = None,
     With ``plan``, each stage's result is kept (``stages/<name>.pickle``) with the
     fingerprints of its inputs (``fingerprints.json``); the files of the stages in
     ``reused`` (stage → the version they come from) are linked from there, not written
-    again (they were checked when they were written)."""
+    again (they were checked when they were written). ``check``, a ``ContractCheck``
+    already given some of the frames (the stages' results, while they were joined), is
+    given the rest."""
     now = datetime.now(UTC)
     summary = {
         "built_at": now.isoformat(timespec="seconds"),
@@ -136,16 +150,14 @@ def write_build(result: Build, out: Path, keep: int | None = None,
     linked = {name: version / name for stage, version in reused.items()
               for name in stage_files(stage, result.stages[stage])}
     # a violation changes nothing: checked before anything is written, or, side by side
-    # with the writing (etl.io.forked), before the new version is switched to
-    checking = {n: f for n, f in frames.items() if n not in linked}
-    side = forked.Side(config.settings().etl_processes or forked.default_processes())
-    with side:
-        checked = side.run("contract check", lambda _progress: check_outputs(checking, out),
-                           None)
-        if not side.forking:
-            checked()
+    # with the joining and the writing (etl.io.forked), before the new version is switched to
+    with nullcontext(check) if check is not None else ContractCheck(out) as check:
+        check.add({n: f for n, f in frames.items()
+                   if n not in linked and check.given.get(n) is not f})
+        if not check.forking:
+            check.result()
         _write(result, out, frames, linked, plan, reused, summary, now, keep,
-               checked if side.forking else None)
+               check.result if check.forking else None)
     return summary
 
 
@@ -249,9 +261,8 @@ def _message(frame: pd.DataFrame, column: str, check: str, value: object,
     return f"{_show(value)} {check}"
 
 
-def check_outputs(frames: dict[str, pd.DataFrame], out: Path) -> None:
-    """Validate every frame about to be written to ``out`` (file name → frame) against
-    ``etl.schema.schema_for`` its name; raise ``ContractError`` listing every problem.
+def _problems_of(frames: dict[str, pd.DataFrame], out: Path) -> dict[str, list[Problem]]:
+    """Each frame's problems by its file name (files without any left out).
 
     Frames with the same schema, columns and dtypes (the report datasets, say) are
     checked together, in one pass; only when that pass finds something is each of them
@@ -261,13 +272,88 @@ def check_outputs(frames: dict[str, pd.DataFrame], out: Path) -> None:
         key = (schema.schema_for(file).name, tuple(frame.columns),
                tuple(map(str, frame.dtypes)))
         batches.setdefault(key, []).append(file)
-    found: list[Problem] = []
+    found: dict[str, list[Problem]] = {}
     for files in batches.values():
         contract = schema.schema_for(files[0])
         if len(files) > 1 and _failures(pd.concat([frames[f] for f in files],
                                                   ignore_index=True), contract) is None:
             continue
         for file in files:
-            found.extend(problems(out / file, frames[file], contract))
+            if listed := problems(out / file, frames[file], contract):
+                found[file] = listed
+    return found
+
+
+def check_outputs(frames: dict[str, pd.DataFrame], out: Path) -> None:
+    """Validate every frame about to be written to ``out`` (file name → frame) against
+    ``etl.schema.schema_for`` its name; raise ``ContractError`` listing every problem."""
+    found = _problems_of(frames, out)
     if found:
-        raise ContractError(found)
+        raise ContractError([p for file in frames for p in found.get(file, [])])
+
+
+class ContractCheck:
+    """The contract check of a build's frames (``check_outputs``), begun with the first
+    frames known, while the rest are still being made.
+
+    ``add(frames)`` gives it frames (file name → frame; a file given again is checked
+    again, as given last); ``result()`` raises ``ContractError`` listing the problems of
+    every file as last given, or returns once all are checked. Side by side
+    (``etl.io.forked``), the first ``add`` forks a process that checks those frames at once,
+    as they are at that moment (so they must not change after), and later ones are sent to
+    it through a queue (by a thread of this process's, so ``add`` does not wait for the
+    check); in one process, ``result()`` checks them all."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.given: dict[str, pd.DataFrame] = {}
+        self._side = forked.Side(config.settings().etl_processes
+                                 or forked.default_processes())
+        self.forking = self._side.forking
+        self._queue, self._sent = None, False
+        self._take: Callable[[], object] | None = None
+
+    def __enter__(self) -> ContractCheck:
+        self._side.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._side.__exit__(*exc)  # a check not taken (the build failed first) is stopped
+        if self._queue is not None:
+            self._queue.close()
+            self._queue.cancel_join_thread()
+
+    def add(self, frames: dict[str, pd.DataFrame]) -> None:
+        if not frames:
+            return
+        self.given.update(frames)
+        if not self.forking:
+            return
+        if self._queue is not None:
+            self._queue.put(frames)
+            return
+        self._queue = queue = multiprocessing.get_context("fork").Queue()
+        first, out = dict(frames), self.out
+
+        def check(_progress) -> None:
+            found = _problems_of(first, out)
+            order = list(first)
+            while (more := queue.get()) is not None:
+                found = {f: p for f, p in found.items() if f not in more}
+                found.update(_problems_of(more, out))
+                order += [f for f in more if f not in order]
+            if found:
+                raise ContractError([p for file in order for p in found.get(file, [])])
+
+        self._take = self._side.run("contract check", check, None)
+
+    def result(self) -> None:
+        if not self.forking:
+            check_outputs(self.given, self.out)
+            return
+        if self._take is None:  # nothing given
+            return
+        if self._queue is not None and not self._sent:
+            self._queue.put(None)  # all given
+            self._sent = True
+        self._take()

@@ -5,8 +5,9 @@ official releases, the district boundaries and the small areas. ``build`` runs e
 (or takes a stage's result from ``cached``, what an earlier build gave for the same
 inputs), then joins them: the authorities' lookup, the measures, the tables and the
 flags. ``run`` hands the result to ``etl.outputs.write_build``, which checks every new
-frame against ``etl/schema.py`` and writes them all as a new version of the output
-folder, switched to in one step; ``run(..., incremental=True)`` rebuilds only the
+frame against ``etl/schema.py`` (a check begun on the stages' frames while they are
+joined) and writes them all as a new version of the output folder, switched to in one
+step; ``run(..., incremental=True)`` rebuilds only the
 stages whose fingerprints changed (``etl.fingerprint``)."""
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from etl.io import stages as kept
 from etl.io.versions import current, holder
 from etl.official.importer import Official, import_releases, release_files
 from etl.official.measures import with_release_columns
-from etl.outputs import Build, write_build
+from etl.outputs import Build, ContractCheck, files_of, stage_files, write_build
 from etl.profile import UnknownAuthority, resolve
 from etl.reports.checks import load_checks, validate
 from etl.reports.derive import derive
@@ -131,12 +132,15 @@ class _Steps:
 
 def build(raw: Path, progress: Progress | None = None, external: Path | None = None,
           authority: str | None = None, cached: dict | None = None,
-          cached_from: str = "") -> Build:
+          cached_from: str = "", started: Callable[[dict], None] | None = None) -> Build:
     """Read and check every table under ``raw``; raise ``ETLError`` listing every problem.
 
     With ``external``, the official releases in ``external/dfe`` are imported
     too (a missing folder is a note, not an error). ``cached`` maps a stage's name to
     the result an earlier build (version ``cached_from``) gave it: that stage is not run.
+    ``started``, when given, gets the frames the stages made (file name → frame; none of a
+    stage taken from ``cached``) as soon as they are all in, before they are joined: the
+    contract check (``etl.outputs.ContractCheck.add``) begins on them meanwhile.
     """
     cached = cached or {}
     registry = load_registry(raw)
@@ -248,6 +252,10 @@ def build(raw: Path, progress: Progress | None = None, external: Path | None = N
                                 else "authority", str(err)))
     if problems:
         raise ETLError(problems)
+    if started is not None:
+        kept_files = {f for name, value in cached.items() for f in stage_files(name, value)}
+        started({f: frame for f, frame in files_of({**reports.datasets, **datasets}, lookups,
+                                                    small.geo).items() if f not in kept_files})
     return _join(reports, official, geo, small, datasets, lookups, registry, restricted,
                  results, raw)
 
@@ -332,7 +340,9 @@ def run(raw: Path, out: Path, progress: Progress | None = None,
     for name in plan.reuse:
         if name not in cached:
             plan.rebuild[name] = "its kept result cannot be read"
-    result = build(raw, progress, external, cached=cached,
-                   cached_from=plan.previous.name if plan.previous else "")
-    reused = {name: plan.previous for name in cached}
-    return write_build(result, out, plan=plan, reused=reused), result.flags
+    with ContractCheck(out) as check:  # begun on the stages' frames while they are joined
+        result = build(raw, progress, external, cached=cached,
+                       cached_from=plan.previous.name if plan.previous else "",
+                       started=check.add)
+        reused = {name: plan.previous for name in cached}
+        return write_build(result, out, plan=plan, reused=reused, check=check), result.flags

@@ -21,7 +21,8 @@ import pytest
 from etl import config, pipeline, schema
 from etl.cli import main
 from etl.errors import ContractError, ETLError
-from etl.outputs import MAX_ROWS, check_outputs, frames_of, problems
+from etl.outputs import MAX_ROWS, ContractCheck, check_outputs, frames_of, problems
+from etl.pipeline import Reports
 
 OUT = Path("/out")
 SCHEMAS = {name: getattr(schema, name) for name in (
@@ -268,6 +269,65 @@ def test_run_raises_the_contract_error_with_the_problem_located(tmp_path, monkey
     assert (Path(first.path).name, first.row, first.column) == ("measures.parquet", 0,
                                                                "figures")
     assert first.message == "0 must be 1 or more"
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("processes", [1, 2])  # checked at the end, or begun at once
+def test_a_check_begun_early_checks_each_file_as_last_given(frames, monkeypatch, processes):
+    monkeypatch.setenv("SAFEGUARDING_ETL_PROCESSES", str(processes))
+    good = {f: frames[f] for f in ("cp_plans.parquet", "s47.parquet", "authorities.parquet")}
+    broken = _set("unit", 2, "furlongs")(frames["s47.parquet"])
+    with ContractCheck(OUT) as check:
+        assert check.forking is (processes == 2)
+        check.add({**good, "s47.parquet": broken})
+        check.add({"s47.parquet": good["s47.parquet"],  # mended: its problem is gone
+                   "measures.parquet": frames["measures.parquet"].assign(figures=0)})
+        with pytest.raises(ContractError) as caught:
+            check.result()
+        with pytest.raises(ContractError):  # asked again, the same answer
+            check.result()
+    named = {(Path(p.path).name, p.column) for p in caught.value.problems}
+    assert named == {("measures.parquet", "figures")}, caught.value.problems
+    with ContractCheck(OUT) as check:
+        check.add(good)
+        check.result()  # nothing to say
+
+
+def test_the_stages_frames_reach_the_check_before_they_are_joined(monkeypatch):
+    seen, joined = {}, []
+    real = pipeline._join
+
+    def join(*args, **kwargs):
+        joined.append(set(seen))  # what the check had when the join began
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_join", join)
+    result = pipeline.build(config.settings().raw_dir, started=seen.update)
+    files = frames_of(result)
+    assert joined == [set(seen)]
+    assert set(seen) == set(files) - {"measures.parquet", "tables.parquet",
+                                      "validation.parquet"}
+    assert all(files[f] is frame for f, frame in seen.items())  # the very frames written
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_stage_frame_that_breaks_the_contract_stops_the_run(tmp_path, monkeypatch,
+                                                               processes):
+    """Side by side, the stages' frames are checked while they are joined: a problem found
+    then still stops the run, and nothing is written."""
+    monkeypatch.setenv("SAFEGUARDING_ETL_PROCESSES", str(processes))
+    real = pipeline.build_reports
+
+    def broken(*args, **kwargs) -> Reports:
+        reports = real(*args, **kwargs)
+        reports.datasets["s47"] = _set("status", 1, "?")(reports.datasets["s47"])
+        return reports
+
+    monkeypatch.setattr(pipeline, "build_reports", broken)
+    with pytest.raises(ContractError) as caught:
+        pipeline.run(config.settings().raw_dir, tmp_path / "out")
+    assert [(Path(p.path).name, p.row, p.column) for p in caught.value.problems] == [
+        ("s47.parquet", 1, "status")]
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
