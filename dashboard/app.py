@@ -27,6 +27,7 @@ from dashboard.server import (
     plotlyjs,
     routes,
     security,
+    static_cache,
     strict,
     warmup,
 )
@@ -146,6 +147,7 @@ def create_app() -> Dash:
     api.register(app.server)  # the data API, /api/v1/
     limits.register(app)  # after Dash's own routes: it limits the pack page's callback
     plotlyjs.register(app.server)
+    static_cache.register(app)  # scripts and styles kept by browsers
     first_page.register(app)
     warmup.register(app)  # the warm-up gives way to visitors
     log.info("Dashboard for %s (%s)", profile.name, profile.code)
