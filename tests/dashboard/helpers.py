@@ -152,3 +152,59 @@ def drawn_afresh() -> None:
     from dashboard.charts import registry
 
     registry._rendered.cache_clear()
+
+
+def assert_ids_named_for(page: str, layout) -> None:
+    """Every id in a page's layout starts with the page's name, or is one of the app's
+    (a choice names its control, a pack button the chart item it adds)."""
+    from dashboard.ids import App
+
+    app_ids = {str(i) for i in App}
+    found = ids_in(layout)
+    assert found
+    for i in found:
+        value = (i.get("control") or i.get("item")) if isinstance(i, dict) else i
+        assert value in app_ids or str(value).startswith(f"{page}-"), i
+
+
+def assert_official_only_for_worcestershire(page: str, lead: list, indicator: str,
+                                            registry) -> None:
+    """Inside ``authority(WORCESTERSHIRE)``: a theme page whose charts come from Dudley's
+    reports shows Worcestershire only its official series ``lead``, with the notice, and
+    no chart asked for directly gives anything of Dudley's."""
+    from dashboard.ui.pagekit import report_charts
+
+    tree = layout_of(page)
+    text = texts_of(tree)
+    (intro,) = [c.children for c in walk(tree) if getattr(c, "className", None) == "intro"]
+    assert "Worcestershire" in intro
+    assert "Dudley" not in text
+    shown, notice = report_charts(page)
+    assert_official_series_only(tree, text, shown, notice, lead, indicator)
+    for c in shown:
+        result = c.render({})
+        assert "Worcestershire" in result.title and not result.data.empty
+    for c in registry.on_page(page):
+        for state in states(c):
+            result = c.render(state)
+            assert c.id in lead or result.data.empty, c.id
+            assert "Dudley" not in words(result), c.id
+
+
+def assert_no_report_charts_for_worcestershire(page: str, layout, registry) -> None:
+    """Inside ``authority(WORCESTERSHIRE)``: a page made only of Dudley's report tables
+    names Worcestershire, says it has no tables from its reports, and draws no chart."""
+    from dashboard import store
+
+    assert store.profile().name == "Worcestershire"
+    text = texts_of(layout)
+    assert "Worcestershire" in text
+    assert "Dudley" not in text
+    assert "No tables from Worcestershire's annual reports" in text
+    shown = next(c.data for c in walk(layout) if getattr(c, "id", None) == f"{page}-shown")
+    assert shown == []  # the page has no official chart: only the notice
+    assert [c for c in walk(layout) if str(getattr(c, "id", "")).endswith("-card")] == []
+    for chart_id in shown:  # none today; any official chart would name the authority
+        result = registry.get(chart_id).render({})
+        assert "Worcestershire" in result.title + result.subtitle
+        assert "Dudley" not in words(result)

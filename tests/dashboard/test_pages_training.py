@@ -5,18 +5,17 @@ import pandas as pd
 import pytest
 
 from dashboard.charts.training import PAGE, Ids, slug
-from dashboard.ids import App
 
 from .helpers import (
     WORCESTERSHIRE,
     assert_drawn,
+    assert_ids_named_for,
+    assert_no_report_charts_for_worcestershire,
     authority,
     drawn_values,
-    ids_in,
     layout_of,
     states,
     walk,
-    words,
 )
 
 CHARTS = {Ids.MULTI_AGENCY, Ids.KINDS, Ids.JOURNEY, Ids.HOURS, Ids.FEEDBACK}
@@ -202,32 +201,12 @@ def test_layout_names_the_authority_and_the_reports(app):
 
 
 def test_every_id_starts_with_the_page_name(app):
-    app_ids = {str(i) for i in App}
-    found = ids_in(_layout())
-    assert found
-    for i in found:
-        # Dict ids: a choice names its control, a pack button the chart item it adds.
-        value = (i.get("control") or i.get("item")) if isinstance(i, dict) else i
-        assert value in app_ids or str(value).startswith(f"{PAGE}-"), i
+    assert_ids_named_for(PAGE, _layout())
 
 
 def test_worcestershire_sees_the_notice_and_no_report_charts(app, registry):
-    from dashboard import store
-
     with authority(WORCESTERSHIRE):
-        assert store.profile().name == "Worcestershire"
         page = _layout()
-        text = _text(page)
-        assert "Worcestershire" in text
-        assert "Dudley" not in text
-        assert "No tables from Worcestershire's annual reports" in text
-        shown = next(c.data for c in walk(page)
-                     if getattr(c, "id", None) == f"{PAGE}-shown")
-        assert shown == []  # the page has no official chart: only the notice
-        assert [c for c in walk(page) if str(getattr(c, "id", "")).endswith("-card")] == []
+        assert_no_report_charts_for_worcestershire(PAGE, page, registry)
         assert _choices(page, Ids.PROGRAMME) == []
         assert registry.get(Ids.JOURNEY).options["programme"] == ("none",)
-        for chart_id in shown:  # none today; any official chart would name the authority
-            result = registry.get(chart_id).render({})
-            assert "Worcestershire" in result.title + result.subtitle
-            assert "Dudley" not in words(result)
