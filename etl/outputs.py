@@ -284,12 +284,16 @@ def _problems_of(frames: dict[str, pd.DataFrame], out: Path) -> dict[str, list[P
     return found
 
 
+def _raise_found(found: dict[str, list[Problem]], files) -> None:
+    """``ContractError`` with every problem in ``found``, file by file in ``files``' order."""
+    if found:
+        raise ContractError([p for file in files for p in found.get(file, [])])
+
+
 def check_outputs(frames: dict[str, pd.DataFrame], out: Path) -> None:
     """Validate every frame about to be written to ``out`` (file name → frame) against
     ``etl.schema.schema_for`` its name; raise ``ContractError`` listing every problem."""
-    found = _problems_of(frames, out)
-    if found:
-        raise ContractError([p for file in frames for p in found.get(file, [])])
+    _raise_found(_problems_of(frames, out), frames)
 
 
 class ContractCheck:
@@ -336,14 +340,12 @@ class ContractCheck:
         first, out = dict(frames), self.out
 
         def check(_progress) -> None:
-            found = _problems_of(first, out)
-            order = list(first)
+            found, order = _problems_of(first, out), dict.fromkeys(first)
             while (more := queue.get()) is not None:
                 found = {f: p for f, p in found.items() if f not in more}
                 found.update(_problems_of(more, out))
-                order += [f for f in more if f not in order]
-            if found:
-                raise ContractError([p for file in order for p in found.get(file, [])])
+                order.update(dict.fromkeys(more))
+            _raise_found(found, order)
 
         self._take = self._side.run("contract check", check, None)
 
